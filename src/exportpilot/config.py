@@ -1,0 +1,75 @@
+"""Settings, read from the environment with the prefix ``EXPORTPILOT_``."""
+
+from __future__ import annotations
+
+import enum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SECRET = "change-me-in-production"
+
+
+class Environment(str, enum.Enum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+def _default_shared_data() -> Path | None:
+    candidate = PROJECT_ROOT.parent / "shared" / "data"
+    return candidate if candidate.is_dir() else None
+
+
+class Settings(BaseSettings):
+    """Every setting of ExportPilot; each is documented in ``docs/configuration.md``."""
+
+    model_config = SettingsConfigDict(env_prefix="EXPORTPILOT_", env_file=".env", extra="ignore")
+
+    environment: Environment = Field(
+        Environment.development, description="development, test or production."
+    )
+    var_dir: Path = Field(
+        PROJECT_ROOT / "var", description="Folder for the embedded database, models and other runtime files."
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the database; empty means a SQLite file `exportpilot.db` in var_dir.",
+    )
+    shared_data: Path | None = Field(
+        default_factory=_default_shared_data,
+        description="Folder of the real reference data (trade flows, HS cases); default ../shared/data.",
+    )
+    secret_key: str = Field(
+        DEFAULT_SECRET,
+        description="Key that signs session cookies; must be changed outside development.",
+    )
+    default_language: str = Field("ko", description="UI language when the user has not chosen one (ko or en).")
+    max_body_bytes: int = Field(
+        1_000_000, description="Largest request body accepted; larger bodies get a 413."
+    )
+    token_ttl_days: int = Field(30, description="Lifetime of API bearer tokens, in days.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.environment != Environment.development and self.secret_key == DEFAULT_SECRET:
+            raise ValueError(
+                "EXPORTPILOT_SECRET_KEY is left at its default; set a long random value outside development"
+            )
+        if self.default_language not in ("ko", "en"):
+            raise ValueError("EXPORTPILOT_DEFAULT_LANGUAGE must be 'ko' or 'en'")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'exportpilot.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,29 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from exportpilot.models.audit import AuditEntry
+from exportpilot.models.buyer import Buyer, BuyerContact, VerificationStatus
+from exportpilot.models.company import Company, CompanyExport, ExportStatus
+from exportpilot.models.product import Product
+from exportpilot.models.reference import Country, Currency, HSCode, Language, Province, Region, RegionalHQ
+from exportpilot.models.user import ApiToken, Role, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Buyer",
+    "BuyerContact",
+    "Company",
+    "CompanyExport",
+    "Country",
+    "Currency",
+    "ExportStatus",
+    "HSCode",
+    "Language",
+    "Product",
+    "Province",
+    "Region",
+    "RegionalHQ",
+    "Role",
+    "User",
+    "VerificationStatus",
+]
