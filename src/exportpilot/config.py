@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         DEFAULT_SECRET,
         description="Key that signs session cookies; must be changed outside development.",
     )
+    regions_file: Path | None = Field(
+        None,
+        description="TOML file mapping provinces to regions and regional HQs; default: the shipped mapping.",
+    )
     default_language: str = Field("ko", description="UI language when the user has not chosen one (ko or en).")
     max_body_bytes: int = Field(
         1_000_000, description="Largest request body accepted; larger bodies get a 413."

@@ -1,0 +1,83 @@
+"""Test fixtures on a real database: SQLite by default, PostgreSQL when EXPORTPILOT_TEST_DATABASE_URL
+points at a server (the suite creates and drops its own database there).
+
+Each test runs inside a transaction that is rolled back, on a database built by the real migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("EXPORTPILOT_ENVIRONMENT", "test")
+os.environ.setdefault("EXPORTPILOT_SECRET_KEY", "test-secret-key-not-for-production")
+
+import pytest
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.orm import Session
+
+from exportpilot.db.migrate import upgrade
+from exportpilot.db.session import make_engine
+
+
+def _create_database(tmp_root: Path) -> tuple[str, callable]:  # type: ignore[valid-type]
+    server_url = os.environ.get("EXPORTPILOT_TEST_DATABASE_URL", "")
+    if not server_url:
+        return f"sqlite:///{tmp_root / 'test.db'}", lambda: None
+    url = make_url(server_url)
+    name = f"exportpilot_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, drop = _create_database(tmp_path_factory.mktemp("db"))
+    engine = make_engine(url)
+    upgrade(engine)
+    from exportpilot.db.session import unit_of_work
+    from exportpilot.reference.loader import load_reference
+    from sqlalchemy.orm import sessionmaker
+
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        load_reference(session)
+    engine.dispose()
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose commits are savepoints inside a transaction rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    sess = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield sess
+    finally:
+        sess.close()
+        if outer.is_active:
+            outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def dialect(engine: Engine) -> str:
+    return engine.dialect.name
