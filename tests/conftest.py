@@ -81,3 +81,46 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def dialect(engine: Engine) -> str:
     return engine.dialect.name
+
+
+@pytest.fixture
+def app(session: Session):  # type: ignore[no-untyped-def]
+    """The real application, its request sessions bound to the test transaction."""
+    from exportpilot.api.app import create_app
+    from exportpilot.api.deps import get_session
+
+    application = create_app()
+
+    def _session() -> Iterator[Session]:
+        # Each request is its own unit of work: a savepoint that commits or rolls back alone.
+        nested = session.begin_nested()
+        try:
+            yield session
+            nested.commit()
+        except BaseException:
+            if nested.is_active:
+                nested.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = _session
+    return application
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def login(session: Session):  # type: ignore[no-untyped-def]
+    """``login(user)`` returns the Authorization header of a fresh bearer token for ``user``."""
+    from exportpilot.users.service import issue_token
+
+    def _login(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        plain, _ = issue_token(session, user=user, ttl_days=1)
+        return {"Authorization": f"Bearer {plain}"}
+
+    return _login

@@ -1,0 +1,22 @@
+"""The `exportpilot` command."""
+
+from __future__ import annotations
+
+import typer
+
+from exportpilot.cli import db, demo, reference, users
+from exportpilot.cli.serve import serve
+
+app = typer.Typer(
+    help="ExportPilot: an AI export secretary for small exporters and the agency that serves them.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(reference.app, name="reference")
+app.add_typer(users.app, name="users")
+app.add_typer(demo.app, name="demo")
+app.command("serve")(serve)
+
+if __name__ == "__main__":
+    app()
