@@ -13,7 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET = "change-me-in-production"
 
 
-class Environment(str, enum.Enum):
+class Environment(enum.StrEnum):
     development = "development"
     test = "test"
     production = "production"
@@ -29,9 +29,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="EXPORTPILOT_", env_file=".env", extra="ignore")
 
-    environment: Environment = Field(
-        Environment.development, description="development, test or production."
-    )
+    environment: Environment = Field(Environment.development, description="development, test or production.")
     var_dir: Path = Field(
         PROJECT_ROOT / "var", description="Folder for the embedded database, models and other runtime files."
     )
@@ -51,7 +49,9 @@ class Settings(BaseSettings):
         None,
         description="TOML file mapping provinces to regions and regional HQs; default: the shipped mapping.",
     )
-    default_language: str = Field("ko", description="UI language when the user has not chosen one (ko or en).")
+    default_language: str = Field(
+        "ko", description="UI language when the user has not chosen one (ko or en)."
+    )
     max_body_bytes: int = Field(
         1_000_000, description="Largest request body accepted; larger bodies get a 413."
     )

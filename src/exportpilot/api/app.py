@@ -16,8 +16,8 @@ from exportpilot.reference.endpoints import router as reference_router
 from exportpilot.users.endpoints import auth_router
 from exportpilot.users.endpoints import router as users_router
 
-DESCRIPTION = """ExportPilot takes a small exporter from "we make this product" to "we are talking to the right
-overseas buyer, in the right market, in their language".
+DESCRIPTION = """ExportPilot takes a small exporter from "we make this product" to "we are talking to the
+right overseas buyer, in the right market, in their language".
 
 Authenticate with `POST /api/auth/token` and send `Authorization: Bearer <token>`.
 Every error has the body `{"error": <kind>, "detail": <reason>}` (and `field` when one field is at fault).

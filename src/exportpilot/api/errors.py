@@ -21,7 +21,10 @@ def _loc(loc: tuple[Any, ...]) -> str:
 def validation_body(exc: RequestValidationError) -> dict[str, Any]:
     errors = exc.errors()
     problems = [
-        {"field": _loc(tuple(e.get("loc", ()))), "reason": str(e.get("msg", "invalid")).removeprefix("Value error, ")}
+        {
+            "field": _loc(tuple(e.get("loc", ()))),
+            "reason": str(e.get("msg", "invalid")).removeprefix("Value error, "),
+        }
         for e in errors
     ]
     detail = "; ".join(f"{p['field']}: {p['reason']}" for p in problems) or "invalid request"
@@ -31,11 +34,13 @@ def validation_body(exc: RequestValidationError) -> dict[str, Any]:
     return body
 
 
-def _respond(request: Request, body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
+def _respond(
+    request: Request, body: dict[str, Any], status: int, headers: dict[str, str] | None = None
+) -> Response:
     """JSON for the API; for web pages, the page renderer the web layer registered (if any)."""
     renderer = getattr(request.app.state, "html_error_renderer", None)
     if renderer is not None and not request.url.path.startswith("/api"):
-        return renderer(request, status, body)  # type: ignore[no-any-return]
+        return renderer(request, status, body)
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -7,7 +7,13 @@ from fastapi import APIRouter, Depends, status
 from exportpilot.api.deps import CurrentUser, PageDep, SessionDep
 from exportpilot.audit import service as audit
 from exportpilot.companies import service
-from exportpilot.companies.schemas import AdvisorAssignment, CompanyCreate, CompanyFilter, CompanyRead, CompanyUpdate
+from exportpilot.companies.schemas import (
+    AdvisorAssignment,
+    CompanyCreate,
+    CompanyFilter,
+    CompanyRead,
+    CompanyUpdate,
+)
 from exportpilot.kit.pagination import Page
 
 router = APIRouter(prefix="/companies", tags=["companies"])
@@ -21,7 +27,9 @@ def list_companies(
     return Page(items=[CompanyRead.of(c) for c in items], total=total, page=params.page, size=params.size)
 
 
-@router.post("", response_model=CompanyRead, status_code=status.HTTP_201_CREATED, summary="Register a company")
+@router.post(
+    "", response_model=CompanyRead, status_code=status.HTTP_201_CREATED, summary="Register a company"
+)
 def create_company(body: CompanyCreate, session: SessionDep, user: CurrentUser) -> CompanyRead:
     return CompanyRead.of(service.create_company(session, data=body, actor=user))
 
@@ -32,7 +40,9 @@ def get_company(company_id: int, session: SessionDep, user: CurrentUser) -> Comp
 
 
 @router.patch("/{company_id}", response_model=CompanyRead, summary="Change a company")
-def update_company(company_id: int, body: CompanyUpdate, session: SessionDep, user: CurrentUser) -> CompanyRead:
+def update_company(
+    company_id: int, body: CompanyUpdate, session: SessionDep, user: CurrentUser
+) -> CompanyRead:
     return CompanyRead.of(service.update_company(session, company_id=company_id, data=body, actor=user))
 
 
@@ -41,7 +51,9 @@ def delete_company(company_id: int, session: SessionDep, user: CurrentUser) -> N
     service.delete_company(session, company_id=company_id, actor=user)
 
 
-@router.put("/{company_id}/advisor", response_model=CompanyRead, summary="Assign the advisor in charge (admin)")
+@router.put(
+    "/{company_id}/advisor", response_model=CompanyRead, summary="Assign the advisor in charge (admin)"
+)
 def assign_advisor(
     company_id: int, body: AdvisorAssignment, session: SessionDep, user: CurrentUser
 ) -> CompanyRead:

@@ -15,20 +15,17 @@ class CompanyRepository(RepositoryBase[Company]):
     def by_brn(self, brn: str) -> Company | None:
         return self.session.scalar(select(Company).where(Company.brn == brn))
 
-    def filtered(self, f: CompanyFilter, *, only_id: int | None = None) -> Select[tuple[Company]]:
+    def filtered(self, f: CompanyFilter, *, only_id: int | None = None) -> Select[Company]:
         stmt = select(Company).join(Province, Company.province_code == Province.code)
         if only_id is not None:
             stmt = stmt.where(Company.id == only_id)
         if f.q:
             like = f"%{f.q.strip().lower()}%"
             digits = f.q.replace("-", "").strip()
-            stmt = stmt.where(
-                or_(
-                    func.lower(Company.name_ko).like(like),
-                    func.lower(Company.name_en).like(like),
-                    Company.brn.like(f"{digits}%") if digits.isdigit() else False,
-                )
-            )
+            conditions = [func.lower(Company.name_ko).like(like), func.lower(Company.name_en).like(like)]
+            if digits.isdigit():
+                conditions.append(Company.brn.like(f"{digits}%"))
+            stmt = stmt.where(or_(*conditions))
         if f.province:
             stmt = stmt.where(Company.province_code == f.province)
         if f.region:

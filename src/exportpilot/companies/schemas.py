@@ -105,15 +105,30 @@ class CompanyRead(BaseModel):
         assert isinstance(c, Company)
         p = c.province
         return cls(
-            id=c.id, name_ko=c.name_ko, name_en=c.name_en, brn=format_brn(c.brn),
-            province_code=p.code, province_ko=p.name_ko, province_en=p.name_en,
-            region_code=p.region.code, region_ko=p.region.name_ko, region_en=p.region.name_en,
-            hq_code=p.hq.code, hq_ko=p.hq.name_ko, hq_en=p.hq.name_en,
-            industry=c.industry, employees=c.employees, export_status=c.export_status,
-            founded_year=c.founded_year, website=c.website, description=c.description,
+            id=c.id,
+            name_ko=c.name_ko,
+            name_en=c.name_en,
+            brn=format_brn(c.brn),
+            province_code=p.code,
+            province_ko=p.name_ko,
+            province_en=p.name_en,
+            region_code=p.region.code,
+            region_ko=p.region.name_ko,
+            region_en=p.region.name_en,
+            hq_code=p.hq.code,
+            hq_ko=p.hq.name_ko,
+            hq_en=p.hq.name_en,
+            industry=c.industry,
+            employees=c.employees,
+            export_status=c.export_status,
+            founded_year=c.founded_year,
+            website=c.website,
+            description=c.description,
             advisor_id=c.advisor_id,
             exports=[AnnualExport(year=e.year, value_usd=e.value_usd) for e in c.exports],
-            is_generated=c.is_generated, created_at=c.created_at, updated_at=c.updated_at,
+            is_generated=c.is_generated,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
         )
 
 

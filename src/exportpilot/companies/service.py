@@ -37,7 +37,9 @@ def list_companies(
     if actor.role == Role.exporter:
         only = actor.company_id if actor.company_id is not None else -1
     if filters.province:
-        filters = filters.model_copy(update={"province": reference.get_province(session, filters.province).code})
+        filters = filters.model_copy(
+            update={"province": reference.get_province(session, filters.province).code}
+        )
     items, total = repo.paginate(repo.filtered(filters, only_id=only), params)
     return list(items), total
 
@@ -63,7 +65,11 @@ def create_company(session: Session, *, data: CompanyCreate, actor: User) -> Com
     if actor.role == Role.exporter:
         actor.company_id = company.id
     audit.record(
-        session, actor=actor, action="create", entity="company", entity_id=company.id,
+        session,
+        actor=actor,
+        action="create",
+        entity="company",
+        entity_id=company.id,
         changes=data.model_dump(mode="json"),
     )
     return company
@@ -91,7 +97,9 @@ def update_company(session: Session, *, company_id: int, data: CompanyUpdate, ac
             changes["exports"] = [old, new]
     session.flush()
     if changes:
-        audit.record(session, actor=actor, action="update", entity="company", entity_id=company.id, changes=changes)
+        audit.record(
+            session, actor=actor, action="update", entity="company", entity_id=company.id, changes=changes
+        )
     return company
 
 
@@ -100,7 +108,11 @@ def delete_company(session: Session, *, company_id: int, actor: User) -> None:
     company = get_company(session, company_id=company_id, actor=actor)
     policy.require_admin(actor)
     audit.record(
-        session, actor=actor, action="delete", entity="company", entity_id=company.id,
+        session,
+        actor=actor,
+        action="delete",
+        entity="company",
+        entity_id=company.id,
         changes={"name_ko": company.name_ko, "brn": company.brn},
     )
     CompanyRepository(session).delete(company)
@@ -117,5 +129,7 @@ def assign_advisor(session: Session, *, company_id: int, advisor_id: int | None,
     changes = audit.diff(company, {"advisor_id": advisor_id})
     session.flush()
     if changes:
-        audit.record(session, actor=actor, action="assign", entity="company", entity_id=company.id, changes=changes)
+        audit.record(
+            session, actor=actor, action="assign", entity="company", entity_id=company.id, changes=changes
+        )
     return company

@@ -23,13 +23,13 @@ class RepositoryBase(Generic[M]):
     def get(self, pk: Any) -> M | None:
         return self.session.get(self.model, pk)
 
-    def base_query(self) -> Select[tuple[M]]:
+    def base_query(self) -> Select[M]:
         return select(self.model)
 
     def count(self, stmt: Select[Any]) -> int:
         return int(self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
 
-    def paginate(self, stmt: Select[tuple[M]], params: PageParams) -> tuple[Sequence[M], int]:
+    def paginate(self, stmt: Select[M], params: PageParams) -> tuple[Sequence[M], int]:
         total = self.count(stmt)
         items = self.session.scalars(stmt.offset(params.offset).limit(params.size)).unique().all()
         return items, total

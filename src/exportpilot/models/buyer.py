@@ -9,7 +9,7 @@ from exportpilot.db.base import Base, TimestampMixin
 from exportpilot.models.reference import Country
 
 
-class VerificationStatus(str, enum.Enum):
+class VerificationStatus(enum.StrEnum):
     unverified = "unverified"
     verified = "verified"
     flagged = "flagged"

@@ -9,7 +9,7 @@ from exportpilot.db.base import Base, TimestampMixin
 from exportpilot.models.reference import Province
 
 
-class ExportStatus(str, enum.Enum):
+class ExportStatus(enum.StrEnum):
     none = "none"  # has never exported
     initial = "initial"  # first exports, under $100 k a year
     growing = "growing"

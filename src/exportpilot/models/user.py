@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from exportpilot.db.base import Base, TimestampMixin
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     admin = "admin"
     advisor = "advisor"
     exporter = "exporter"

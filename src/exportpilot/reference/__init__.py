@@ -1,0 +1,1 @@
+"""Reference data: countries, currencies, languages, Korea's provinces and regions, the HS nomenclature."""
