@@ -45,9 +45,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url, drop = _create_database(tmp_path_factory.mktemp("db"))
     engine = make_engine(url)
     upgrade(engine)
+    from sqlalchemy.orm import sessionmaker
+
     from exportpilot.db.session import unit_of_work
     from exportpilot.reference.loader import load_reference
-    from sqlalchemy.orm import sessionmaker
 
     with unit_of_work(sessionmaker(bind=engine)) as session:
         load_reference(session)

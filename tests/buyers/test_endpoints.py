@@ -16,7 +16,9 @@ def body(**kw):  # type: ignore[no-untyped-def]
         "products_of_interest": "Buscamos cremas cosméticas coreanas",
         "hs_interests": ["3304.99"],
         "languages": ["es", "en"],
-        "contacts": [{"name": "María López", "title": "Compras", "email": "maria@sol.example", "language": "es"}],
+        "contacts": [
+            {"name": "María López", "title": "Compras", "email": "maria@sol.example", "language": "es"}
+        ],
     }
     b.update(kw)
     return b
@@ -40,7 +42,9 @@ class TestBuyers:
 
     def test_unknown_country_writes_nothing(self, client, session, login) -> None:
         before = counts(session)
-        r = client.post("/api/buyers", json=body(country="XX"), headers=login(make_user(session, Role.advisor)))
+        r = client.post(
+            "/api/buyers", json=body(country="XX"), headers=login(make_user(session, Role.advisor))
+        )
         assert r.status_code == 422 and r.json()["field"] == "country"
         assert counts(session) == before
 
@@ -54,7 +58,9 @@ class TestBuyers:
     def test_duplicate_buyer(self, client, session, login) -> None:
         adv = make_user(session, Role.advisor)
         assert client.post("/api/buyers", json=body(), headers=login(adv)).status_code == 201
-        r = client.post("/api/buyers", json=body(company_name="distribuidora sol s.a. de c.v."), headers=login(adv))
+        r = client.post(
+            "/api/buyers", json=body(company_name="distribuidora sol s.a. de c.v."), headers=login(adv)
+        )
         assert r.status_code == 409
 
     def test_buyer_sees_only_itself(self, client, session, login) -> None:
@@ -62,7 +68,9 @@ class TestBuyers:
         bu = make_user(session, Role.buyer, buyer_id=own.id)
         assert client.get(f"/api/buyers/{own.id}", headers=login(bu)).status_code == 200
         assert client.get(f"/api/buyers/{other.id}", headers=login(bu)).status_code == 403
-        assert client.patch(f"/api/buyers/{other.id}", json={"city": "x"}, headers=login(bu)).status_code == 403
+        assert (
+            client.patch(f"/api/buyers/{other.id}", json={"city": "x"}, headers=login(bu)).status_code == 403
+        )
         assert [b["id"] for b in client.get("/api/buyers", headers=login(bu)).json()["items"]] == [own.id]
 
     def test_buyer_cannot_verify_itself(self, client, session, login) -> None:
@@ -71,7 +79,8 @@ class TestBuyers:
         r = client.patch(f"/api/buyers/{own.id}", json={"verification_status": "verified"}, headers=login(bu))
         assert r.status_code == 403
         r = client.patch(
-            f"/api/buyers/{own.id}", json={"verification_status": "verified"},
+            f"/api/buyers/{own.id}",
+            json={"verification_status": "verified"},
             headers=login(make_user(session, Role.advisor)),
         )
         assert r.status_code == 200 and r.json()["verification_status"] == "verified"
@@ -84,8 +93,14 @@ class TestBuyers:
 
     def test_only_admin_deletes(self, client, session, login) -> None:
         b = make_buyer(session)
-        assert client.delete(f"/api/buyers/{b.id}", headers=login(make_user(session, Role.advisor))).status_code == 403
-        assert client.delete(f"/api/buyers/{b.id}", headers=login(make_user(session, Role.admin))).status_code == 204
+        assert (
+            client.delete(f"/api/buyers/{b.id}", headers=login(make_user(session, Role.advisor))).status_code
+            == 403
+        )
+        assert (
+            client.delete(f"/api/buyers/{b.id}", headers=login(make_user(session, Role.admin))).status_code
+            == 204
+        )
 
     def test_filter_by_country(self, client, session, login) -> None:
         make_buyer(session, country_code="DEU")

@@ -129,7 +129,9 @@ class TestBadCompanyInput:
                 yield b"y" * 10_000
             yield b'"}'
 
-        r = client.post("/api/companies", content=chunks(), headers=login(adv) | {"content-type": "application/json"})
+        r = client.post(
+            "/api/companies", content=chunks(), headers=login(adv) | {"content-type": "application/json"}
+        )
         assert r.status_code == 413
 
 
@@ -148,7 +150,9 @@ class TestReadAndEditCompany:
     def test_exporter_edits_own(self, client, session, login) -> None:
         own = make_company(session)
         ex = make_user(session, Role.exporter, company_id=own.id)
-        r = client.patch(f"/api/companies/{own.id}", json={"employees": 77, "province": "KR-11"}, headers=login(ex))
+        r = client.patch(
+            f"/api/companies/{own.id}", json={"employees": 77, "province": "KR-11"}, headers=login(ex)
+        )
         assert r.status_code == 200, r.text
         assert r.json()["employees"] == 77 and r.json()["region_code"] == "capital"
         hist = client.get(f"/api/companies/{own.id}/history", headers=login(ex)).json()
@@ -158,7 +162,10 @@ class TestReadAndEditCompany:
         adv = make_user(session, Role.advisor)
         mine, theirs = make_company(session, advisor_id=adv.id), make_company(session)
         assert client.get(f"/api/companies/{theirs.id}", headers=login(adv)).status_code == 200
-        assert client.patch(f"/api/companies/{mine.id}", json={"employees": 3}, headers=login(adv)).status_code == 200
+        assert (
+            client.patch(f"/api/companies/{mine.id}", json={"employees": 3}, headers=login(adv)).status_code
+            == 200
+        )
         r = client.patch(f"/api/companies/{theirs.id}", json={"employees": 3}, headers=login(adv))
         assert r.status_code == 403
 
@@ -183,7 +190,10 @@ class TestReadAndEditCompany:
         adv = make_user(session, Role.advisor)
         c = make_company(session, advisor_id=adv.id)
         assert client.delete(f"/api/companies/{c.id}", headers=login(adv)).status_code == 403
-        assert client.delete(f"/api/companies/{c.id}", headers=login(make_user(session, Role.admin))).status_code == 204
+        assert (
+            client.delete(f"/api/companies/{c.id}", headers=login(make_user(session, Role.admin))).status_code
+            == 204
+        )
         assert session.get(Company, c.id) is None
 
 

@@ -8,7 +8,9 @@ class TestBusinessRegistrationNumber:
     def test_valid_numbers_pass(self, brn: str) -> None:
         assert is_valid_brn(brn)
 
-    @pytest.mark.parametrize("brn", ["124-81-00997", "12481009", "12481009981", "abc-de-fghij", "", "124 81 0099x"])
+    @pytest.mark.parametrize(
+        "brn", ["124-81-00997", "12481009", "12481009981", "abc-de-fghij", "", "124 81 0099x"]
+    )
     def test_invalid_numbers_fail(self, brn: str) -> None:
         assert not is_valid_brn(brn)
 

@@ -51,9 +51,14 @@ class TestProducts:
         adv = make_user(session, Role.advisor)
         p_mine = make_product(session, make_company(session, advisor_id=adv.id))
         p_other = make_product(session, make_company(session))
-        assert client.patch(f"/api/products/{p_mine.id}", json={"moq": 9}, headers=login(adv)).status_code == 200
+        assert (
+            client.patch(f"/api/products/{p_mine.id}", json={"moq": 9}, headers=login(adv)).status_code == 200
+        )
         assert client.get(f"/api/products/{p_other.id}", headers=login(adv)).status_code == 200
-        assert client.patch(f"/api/products/{p_other.id}", json={"moq": 9}, headers=login(adv)).status_code == 403
+        assert (
+            client.patch(f"/api/products/{p_other.id}", json={"moq": 9}, headers=login(adv)).status_code
+            == 403
+        )
 
     def test_buyer_cannot_browse_products(self, client, session, login) -> None:
         assert client.get("/api/products", headers=login(make_user(session, Role.buyer))).status_code == 403
@@ -76,12 +81,16 @@ class TestProducts:
         r = client.post("/api/products", json=body(c.id, hsk_code="8504401000"), headers=login(admin))
         assert r.status_code == 422 and r.json()["field"] == "hsk_code"
         p = make_product(session, c)
-        r = client.patch(f"/api/products/{p.id}", json={"price_min": "10", "price_max": "2"}, headers=login(admin))
+        r = client.patch(
+            f"/api/products/{p.id}", json={"price_min": "10", "price_max": "2"}, headers=login(admin)
+        )
         assert r.status_code == 422
 
     def test_unknown_currency(self, client, session, login) -> None:
         admin = make_user(session, Role.admin)
-        r = client.post("/api/products", json=body(make_company(session).id, currency="XXQ"), headers=login(admin))
+        r = client.post(
+            "/api/products", json=body(make_company(session).id, currency="XXQ"), headers=login(admin)
+        )
         assert r.status_code == 422 and r.json()["field"] == "currency"
 
     def test_filter_by_hs_prefix(self, client, session, login) -> None:

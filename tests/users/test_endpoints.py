@@ -37,8 +37,13 @@ class TestUsersAdmin:
         c = make_company(session)
         r = client.post(
             "/api/users",
-            json={"email": "ceo@hanbit.example", "full_name": "CEO", "password": "s3cret-pass", "role": "exporter",
-                  "company_id": c.id},
+            json={
+                "email": "ceo@hanbit.example",
+                "full_name": "CEO",
+                "password": "s3cret-pass",
+                "role": "exporter",
+                "company_id": c.id,
+            },
             headers=login(admin),
         )
         assert r.status_code == 201, r.text
@@ -49,7 +54,12 @@ class TestUsersAdmin:
         make_user(session, Role.advisor, email="dup@agency.example")
         r = client.post(
             "/api/users",
-            json={"email": "dup@agency.example", "full_name": "X", "password": "s3cret-pass", "role": "advisor"},
+            json={
+                "email": "dup@agency.example",
+                "full_name": "X",
+                "password": "s3cret-pass",
+                "role": "advisor",
+            },
             headers=login(admin),
         )
         assert r.status_code == 409 and r.json()["field"] == "email"
@@ -58,8 +68,13 @@ class TestUsersAdmin:
         admin = make_user(session, Role.admin)
         r = client.post(
             "/api/users",
-            json={"email": "a@b.example", "full_name": "X", "password": "s3cret-pass", "role": "advisor",
-                  "company_id": make_company(session).id},
+            json={
+                "email": "a@b.example",
+                "full_name": "X",
+                "password": "s3cret-pass",
+                "role": "advisor",
+                "company_id": make_company(session).id,
+            },
             headers=login(admin),
         )
         assert r.status_code == 422 and r.json()["field"] == "company_id"
@@ -68,7 +83,12 @@ class TestUsersAdmin:
         for role in (Role.advisor, Role.exporter, Role.buyer):
             h = login(make_user(session, role))
             assert client.get("/api/users", headers=h).status_code == 403
-            new = {"email": f"{role.value}x@b.example", "full_name": "X", "password": "s3cret-pass", "role": "admin"}
+            new = {
+                "email": f"{role.value}x@b.example",
+                "full_name": "X",
+                "password": "s3cret-pass",
+                "role": "admin",
+            }
             assert client.post("/api/users", json=new, headers=h).status_code == 403
 
     def test_user_edits_self_but_not_role(self, client, session, login) -> None:

@@ -17,7 +17,9 @@ def list_buyers(
     session: SessionDep, user: CurrentUser, params: PageDep, filters: Annotated[BuyerFilter, Depends()]
 ) -> Page[BuyerRead]:
     items, total = service.list_buyers(session, actor=user, filters=filters, params=params)
-    return Page(items=[BuyerRead.model_validate(b) for b in items], total=total, page=params.page, size=params.size)
+    return Page(
+        items=[BuyerRead.model_validate(b) for b in items], total=total, page=params.page, size=params.size
+    )
 
 
 @router.post("", response_model=BuyerRead, status_code=status.HTTP_201_CREATED, summary="Register a buyer")

@@ -10,14 +10,17 @@ from exportpilot.models import Buyer
 class BuyerRepository(RepositoryBase[Buyer]):
     model = Buyer
 
-    def filtered(self, f: BuyerFilter, *, only_id: int | None = None) -> Select[tuple[Buyer]]:
+    def filtered(self, f: BuyerFilter, *, only_id: int | None = None) -> Select[Buyer]:
         stmt = select(Buyer)
         if only_id is not None:
             stmt = stmt.where(Buyer.id == only_id)
         if f.q:
             like = f"%{f.q.strip().lower()}%"
             stmt = stmt.where(
-                or_(func.lower(Buyer.company_name).like(like), func.lower(Buyer.products_of_interest).like(like))
+                or_(
+                    func.lower(Buyer.company_name).like(like),
+                    func.lower(Buyer.products_of_interest).like(like),
+                )
             )
         if f.country:
             stmt = stmt.where(Buyer.country_code == f.country)
@@ -27,5 +30,7 @@ class BuyerRepository(RepositoryBase[Buyer]):
 
     def by_name_country(self, name: str, country: str) -> Buyer | None:
         return self.session.scalar(
-            select(Buyer).where(func.lower(Buyer.company_name) == name.strip().lower(), Buyer.country_code == country)
+            select(Buyer).where(
+                func.lower(Buyer.company_name) == name.strip().lower(), Buyer.country_code == country
+            )
         )

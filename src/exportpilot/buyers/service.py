@@ -22,7 +22,9 @@ def _normalise(session: Session, fields: dict[str, Any]) -> None:
     else:
         fields.pop("country", None)
     if fields.get("languages"):
-        fields["languages"] = [reference.get_language(session, c, field="languages").code for c in fields["languages"]]
+        fields["languages"] = [
+            reference.get_language(session, c, field="languages").code for c in fields["languages"]
+        ]
     for code in fields.get("hs_interests") or []:
         if len(code) == 6 or len(code) == 4 or len(code) == 2:
             reference.get_hs_code(session, code, field="hs_interests", levels=(2, 4, 6))
@@ -46,7 +48,9 @@ def get_buyer(session: Session, *, buyer_id: int, actor: User) -> Buyer:
     return buyer
 
 
-def list_buyers(session: Session, *, actor: User, filters: BuyerFilter, params: PageParams) -> tuple[list[Buyer], int]:
+def list_buyers(
+    session: Session, *, actor: User, filters: BuyerFilter, params: PageParams
+) -> tuple[list[Buyer], int]:
     """List the buyers the actor may see."""
     if actor.role == Role.exporter:
         raise PermissionDenied("exporters see buyers only through introductions")
@@ -77,7 +81,11 @@ def create_buyer(session: Session, *, data: BuyerCreate, actor: User) -> Buyer:
     if actor.role == Role.buyer:
         actor.buyer_id = buyer.id
     audit.record(
-        session, actor=actor, action="create", entity="buyer", entity_id=buyer.id,
+        session,
+        actor=actor,
+        action="create",
+        entity="buyer",
+        entity_id=buyer.id,
         changes=data.model_dump(mode="json"),
     )
     return buyer
@@ -101,7 +109,9 @@ def update_buyer(session: Session, *, buyer_id: int, data: BuyerUpdate, actor: U
         changes["contacts"] = [c.model_dump(mode="json") for c in data.contacts]
     session.flush()
     if changes:
-        audit.record(session, actor=actor, action="update", entity="buyer", entity_id=buyer.id, changes=changes)
+        audit.record(
+            session, actor=actor, action="update", entity="buyer", entity_id=buyer.id, changes=changes
+        )
     return buyer
 
 
@@ -110,7 +120,11 @@ def delete_buyer(session: Session, *, buyer_id: int, actor: User) -> None:
     buyer = get_buyer(session, buyer_id=buyer_id, actor=actor)
     policy.require_admin(actor)
     audit.record(
-        session, actor=actor, action="delete", entity="buyer", entity_id=buyer.id,
+        session,
+        actor=actor,
+        action="delete",
+        entity="buyer",
+        entity_id=buyer.id,
         changes={"company_name": buyer.company_name},
     )
     BuyerRepository(session).delete(buyer)

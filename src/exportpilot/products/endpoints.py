@@ -17,7 +17,9 @@ def list_products(
     session: SessionDep, user: CurrentUser, params: PageDep, filters: Annotated[ProductFilter, Depends()]
 ) -> Page[ProductRead]:
     items, total = service.list_products(session, actor=user, filters=filters, params=params)
-    return Page(items=[ProductRead.model_validate(p) for p in items], total=total, page=params.page, size=params.size)
+    return Page(
+        items=[ProductRead.model_validate(p) for p in items], total=total, page=params.page, size=params.size
+    )
 
 
 @router.post("", response_model=ProductRead, status_code=status.HTTP_201_CREATED, summary="Add a product")
@@ -31,8 +33,12 @@ def get_product(product_id: int, session: SessionDep, user: CurrentUser) -> Prod
 
 
 @router.patch("/{product_id}", response_model=ProductRead, summary="Change a product")
-def update_product(product_id: int, body: ProductUpdate, session: SessionDep, user: CurrentUser) -> ProductRead:
-    return ProductRead.model_validate(service.update_product(session, product_id=product_id, data=body, actor=user))
+def update_product(
+    product_id: int, body: ProductUpdate, session: SessionDep, user: CurrentUser
+) -> ProductRead:
+    return ProductRead.model_validate(
+        service.update_product(session, product_id=product_id, data=body, actor=user)
+    )
 
 
 @router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a product")

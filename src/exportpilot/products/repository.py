@@ -10,7 +10,7 @@ from exportpilot.products.schemas import ProductFilter
 class ProductRepository(RepositoryBase[Product]):
     model = Product
 
-    def filtered(self, f: ProductFilter, *, only_company: int | None = None) -> Select[tuple[Product]]:
+    def filtered(self, f: ProductFilter, *, only_company: int | None = None) -> Select[Product]:
         stmt = select(Product)
         if only_company is not None:
             stmt = stmt.where(Product.company_id == only_company)

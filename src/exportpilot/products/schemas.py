@@ -54,7 +54,9 @@ class ProductCreate(_ProductFields):
     name_en: str = Field(min_length=1, max_length=200)
     description_ko: str = Field("", max_length=10_000)
     description_en: str = Field("", max_length=10_000)
-    hs_code: str | None = Field(None, max_length=12, description="HS 2022 subheading, 6 digits (dots allowed)")
+    hs_code: str | None = Field(
+        None, max_length=12, description="HS 2022 subheading, 6 digits (dots allowed)"
+    )
     hsk_code: str | None = Field(None, pattern=r"^\d{10}$", description="Korean 10-digit HSK code")
     specifications: dict[str, Any] = Field(default_factory=dict)
     certifications: list[str] = Field(default_factory=list, max_length=30)

@@ -20,7 +20,11 @@ from exportpilot.reference import service as reference
 def _validate_codes(session: Session, fields: dict[str, Any]) -> None:
     if fields.get("hs_code"):
         fields["hs_code"] = reference.get_hs_code(session, fields["hs_code"], field="hs_code").code
-    if fields.get("hsk_code") and fields.get("hs_code") and not fields["hsk_code"].startswith(fields["hs_code"]):
+    if (
+        fields.get("hsk_code")
+        and fields.get("hs_code")
+        and not fields["hsk_code"].startswith(fields["hs_code"])
+    ):
         raise InvalidInput("hsk_code must start with the 6 digits of hs_code", field="hsk_code")
     if fields.get("currency"):
         fields["currency"] = reference.get_currency(session, fields["currency"], field="currency").code
@@ -59,7 +63,11 @@ def create_product(session: Session, *, data: ProductCreate, actor: User) -> Pro
     _validate_codes(session, fields)
     product = ProductRepository(session).add(Product(**fields))
     audit.record(
-        session, actor=actor, action="create", entity="product", entity_id=product.id,
+        session,
+        actor=actor,
+        action="create",
+        entity="product",
+        entity_id=product.id,
         changes=data.model_dump(mode="json"),
     )
     return product
@@ -87,7 +95,9 @@ def update_product(session: Session, *, product_id: int, data: ProductUpdate, ac
     changes = audit.diff(product, updates)
     session.flush()
     if changes:
-        audit.record(session, actor=actor, action="update", entity="product", entity_id=product.id, changes=changes)
+        audit.record(
+            session, actor=actor, action="update", entity="product", entity_id=product.id, changes=changes
+        )
     return product
 
 
@@ -98,7 +108,11 @@ def delete_product(session: Session, *, product_id: int, actor: User) -> None:
     assert company is not None
     policy.require(policy.can_edit_company(actor, company), "you may not delete this product")
     audit.record(
-        session, actor=actor, action="delete", entity="product", entity_id=product.id,
+        session,
+        actor=actor,
+        action="delete",
+        entity="product",
+        entity_id=product.id,
         changes={"name_en": product.name_en},
     )
     ProductRepository(session).delete(product)

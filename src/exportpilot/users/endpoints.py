@@ -11,7 +11,9 @@ auth_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-@auth_router.post("/token", response_model=TokenRead, summary="Exchange e-mail and password for a bearer token")
+@auth_router.post(
+    "/token", response_model=TokenRead, summary="Exchange e-mail and password for a bearer token"
+)
 def create_token(body: TokenRequest, session: SessionDep, settings: SettingsDep) -> TokenRead:
     user = service.authenticate(session, email=body.email, password=body.password)
     plain, token = service.issue_token(session, user=user, ttl_days=settings.token_ttl_days)
@@ -33,10 +35,14 @@ def me(user: CurrentUser) -> UserRead:
 @router.get("", response_model=Page[UserRead], summary="List users (admin)")
 def list_users(session: SessionDep, user: CurrentUser, params: PageDep) -> Page[UserRead]:
     items, total = service.list_users(session, actor=user, params=params)
-    return Page(items=[UserRead.model_validate(u) for u in items], total=total, page=params.page, size=params.size)
+    return Page(
+        items=[UserRead.model_validate(u) for u in items], total=total, page=params.page, size=params.size
+    )
 
 
-@router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED, summary="Create a user (admin)")
+@router.post(
+    "", response_model=UserRead, status_code=status.HTTP_201_CREATED, summary="Create a user (admin)"
+)
 def create_user(body: UserCreate, session: SessionDep, user: CurrentUser) -> UserRead:
     return UserRead.model_validate(service.create_user(session, data=body, actor=user))
 

@@ -12,7 +12,7 @@ class UserRepository(RepositoryBase[User]):
     def by_email(self, email: str) -> User | None:
         return self.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
-    def list_query(self) -> Select[tuple[User]]:
+    def list_query(self) -> Select[User]:
         return select(User).order_by(User.id)
 
 

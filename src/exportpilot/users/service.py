@@ -49,7 +49,11 @@ def create_user(session: Session, *, data: UserCreate, actor: User | None) -> Us
         )
     )
     audit.record(
-        session, actor=actor, action="create", entity="user", entity_id=user.id,
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
         changes={"email": user.email, "role": user.role},
     )
     return user
@@ -82,7 +86,9 @@ def update_user(session: Session, *, user_id: int, data: UserUpdate, actor: User
         raise PermissionDenied(f"only an admin may change {', '.join(sorted(admin_only))}")
     password = updates.pop("password", None)
     role = updates.get("role", user.role)
-    _check_links(session, role, updates.get("company_id", user.company_id), updates.get("buyer_id", user.buyer_id))
+    _check_links(
+        session, role, updates.get("company_id", user.company_id), updates.get("buyer_id", user.buyer_id)
+    )
     changes = audit.diff(user, updates)
     if password:
         user.password_hash = hash_password(password)
@@ -119,8 +125,11 @@ def issue_token(session: Session, *, user: User, ttl_days: int, name: str = "api
     now = datetime.now(UTC)
     token = TokenRepository(session).add(
         ApiToken(
-            user_id=user.id, digest=token_digest(plain), name=name,
-            created_at=now, expires_at=now + timedelta(days=ttl_days),
+            user_id=user.id,
+            digest=token_digest(plain),
+            name=name,
+            created_at=now,
+            expires_at=now + timedelta(days=ttl_days),
         )
     )
     return plain, token
