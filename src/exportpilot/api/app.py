@@ -8,6 +8,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from exportpilot import __version__
 from exportpilot.api.errors import install_error_handlers
 from exportpilot.api.limits import BodySizeLimit
+from exportpilot.audit.endpoints import router as audit_router
 from exportpilot.buyers.endpoints import router as buyers_router
 from exportpilot.companies.endpoints import router as companies_router
 from exportpilot.config import Settings, get_settings
@@ -26,7 +27,8 @@ Every error has the body `{"error": <kind>, "detail": <reason>}` (and `field` wh
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
-    for r in (auth_router, users_router, companies_router, products_router, buyers_router, reference_router):
+    routers = (auth_router, users_router, companies_router, products_router, buyers_router, reference_router)
+    for r in (*routers, audit_router):
         router.include_router(r)
 
     @router.get("/health", tags=["meta"], summary="Liveness check")

@@ -8,9 +8,11 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exportpilot.auth.policy import require_admin
+from exportpilot.kit.pagination import PageParams
 from exportpilot.models import AuditEntry, User
 
 
@@ -70,3 +72,28 @@ def history(session: Session, *, entity: str, entity_id: Any, limit: int = 50) -
         .limit(limit)
     )
     return session.scalars(stmt).all()
+
+
+def list_entries(
+    session: Session,
+    *,
+    actor: User,
+    params: PageParams,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor_id: int | None = None,
+) -> tuple[Sequence[AuditEntry], int]:
+    """List the audit log, newest first (admins only)."""
+    require_admin(actor)
+    stmt = select(AuditEntry)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    if actor_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = session.scalars(
+        stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(params.offset).limit(params.size)
+    ).all()
+    return items, int(total)
