@@ -215,3 +215,19 @@ class TestAssignAdvisor:
         c = make_company(session)
         r = client.put(f"/api/companies/{c.id}/advisor", json={"advisor_id": ex.id}, headers=login(admin))
         assert r.status_code == 422 and r.json()["field"] == "advisor_id"
+
+
+class TestSearch:
+    def test_wildcards_in_search_text_are_literal(self, client, session, login) -> None:
+        admin = make_user(session, Role.admin)
+        hit = make_company(session, name_en="100% Natural Foods")
+        miss = make_company(session, name_en="1000 Natural Foods")
+        ids = [
+            c["id"]
+            for c in client.get("/api/companies?q=100%25&size=200", headers=login(admin)).json()["items"]
+        ]
+        assert hit.id in ids and miss.id not in ids
+        ids = [
+            c["id"] for c in client.get("/api/companies?q=_&size=200", headers=login(admin)).json()["items"]
+        ]
+        assert hit.id not in ids and miss.id not in ids

@@ -29,7 +29,9 @@ def get_session() -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the unit of work ends when the handler returns, before the response is sent, so a
+# failed commit becomes an error response and a client never sees a success that was not saved.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PageDep = Annotated[PageParams, Depends(page_params)]
 

@@ -52,6 +52,10 @@ def can_verify_buyer(user: User) -> bool:
     return user.role in (Role.admin, Role.advisor)
 
 
+def can_view_regional_dashboard(user: User) -> bool:
+    return user.role in (Role.admin, Role.advisor)
+
+
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, or_, select
 
 from exportpilot.buyers.schemas import BuyerFilter
-from exportpilot.kit.repository import RepositoryBase
+from exportpilot.kit.repository import LIKE_ESCAPE, RepositoryBase, contains
 from exportpilot.models import Buyer
 
 
@@ -15,11 +15,11 @@ class BuyerRepository(RepositoryBase[Buyer]):
         if only_id is not None:
             stmt = stmt.where(Buyer.id == only_id)
         if f.q:
-            like = f"%{f.q.strip().lower()}%"
+            like = contains(f.q)
             stmt = stmt.where(
                 or_(
-                    func.lower(Buyer.company_name).like(like),
-                    func.lower(Buyer.products_of_interest).like(like),
+                    func.lower(Buyer.company_name).like(like, escape=LIKE_ESCAPE),
+                    func.lower(Buyer.products_of_interest).like(like, escape=LIKE_ESCAPE),
                 )
             )
         if f.country:

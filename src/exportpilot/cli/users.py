@@ -61,7 +61,7 @@ def create(
 
 @app.command("ensure-admin")
 def ensure_admin(
-    email: str = typer.Option("admin@exportpilot.local", help="The admin's login e-mail."),
+    email: str = typer.Option("admin@exportpilot.example", help="The admin's login e-mail."),
 ) -> None:
     """Make sure an admin account exists and print its login (development only).
 

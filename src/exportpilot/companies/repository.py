@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, or_, select
 
 from exportpilot.companies.schemas import CompanyFilter
-from exportpilot.kit.repository import RepositoryBase
+from exportpilot.kit.repository import LIKE_ESCAPE, RepositoryBase, contains
 from exportpilot.models import Company, Province, Region
 
 
@@ -20,9 +20,12 @@ class CompanyRepository(RepositoryBase[Company]):
         if only_id is not None:
             stmt = stmt.where(Company.id == only_id)
         if f.q:
-            like = f"%{f.q.strip().lower()}%"
+            like = contains(f.q)
             digits = f.q.replace("-", "").strip()
-            conditions = [func.lower(Company.name_ko).like(like), func.lower(Company.name_en).like(like)]
+            conditions = [
+                func.lower(Company.name_ko).like(like, escape=LIKE_ESCAPE),
+                func.lower(Company.name_en).like(like, escape=LIKE_ESCAPE),
+            ]
             if digits.isdigit():
                 conditions.append(Company.brn.like(f"{digits}%"))
             stmt = stmt.where(or_(*conditions))

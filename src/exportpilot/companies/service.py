@@ -133,3 +133,22 @@ def assign_advisor(session: Session, *, company_id: int, advisor_id: int | None,
             session, actor=actor, action="assign", entity="company", entity_id=company.id, changes=changes
         )
     return company
+
+
+def count_by_region(session: Session, *, actor: User) -> list[tuple[str, str, str, int]]:
+    """Count the companies in each region of 5극 3특 (agency staff only)."""
+    policy.require(policy.can_view_regional_dashboard(actor), "only agency staff see the regional counts")
+    return [tuple(row) for row in CompanyRepository(session).counts_by_region()]  # type: ignore[misc]
+
+
+def get_advisor(session: Session, *, company_id: int, actor: User) -> User | None:
+    """Return the advisor in charge of a company the actor may see."""
+    company = get_company(session, company_id=company_id, actor=actor)
+    return session.get(User, company.advisor_id) if company.advisor_id is not None else None
+
+
+def list_industries(session: Session, *, actor: User) -> list[str]:
+    """List the industries used by registered companies, for filters and pickers."""
+    if actor.role == Role.buyer:
+        raise PermissionDenied("buyers cannot browse the company registry")
+    return CompanyRepository(session).industries()

@@ -13,6 +13,14 @@ from exportpilot.kit.pagination import PageParams
 
 M = TypeVar("M", bound=Base)
 
+LIKE_ESCAPE = "\\"
+
+
+def contains(text: str) -> str:
+    """A case-folded LIKE pattern matching ``text`` anywhere, with ``%`` and ``_`` taken literally."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
 
 class RepositoryBase(Generic[M]):
     model: type[M]

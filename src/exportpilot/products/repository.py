@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
 
-from exportpilot.kit.repository import RepositoryBase
+from exportpilot.kit.repository import LIKE_ESCAPE, RepositoryBase, contains
 from exportpilot.models import Product
 from exportpilot.products.schemas import ProductFilter
 
@@ -17,13 +17,13 @@ class ProductRepository(RepositoryBase[Product]):
         if f.company_id is not None:
             stmt = stmt.where(Product.company_id == f.company_id)
         if f.q:
-            like = f"%{f.q.strip().lower()}%"
+            like = contains(f.q)
             stmt = stmt.where(
                 or_(
-                    func.lower(Product.name_ko).like(like),
-                    func.lower(Product.name_en).like(like),
-                    func.lower(Product.description_en).like(like),
-                    func.lower(Product.description_ko).like(like),
+                    func.lower(Product.name_ko).like(like, escape=LIKE_ESCAPE),
+                    func.lower(Product.name_en).like(like, escape=LIKE_ESCAPE),
+                    func.lower(Product.description_en).like(like, escape=LIKE_ESCAPE),
+                    func.lower(Product.description_ko).like(like, escape=LIKE_ESCAPE),
                 )
             )
         if f.hs_prefix:
