@@ -231,3 +231,17 @@ class TestSearch:
             c["id"] for c in client.get("/api/companies?q=_&size=200", headers=login(admin)).json()["items"]
         ]
         assert hit.id not in ids and miss.id not in ids
+
+
+class TestIndustry:
+    def test_industry_by_label_is_stored_as_code(self, client, session, login) -> None:
+        adv = make_user(session, Role.advisor)
+        r = client.post("/api/companies", json=payload(industry="화장품(K-뷰티)"), headers=login(adv))
+        assert r.status_code == 201 and r.json()["industry"] == "cosmetics"
+
+    def test_unknown_industry_is_refused(self, client, session, login) -> None:
+        adv = make_user(session, Role.advisor)
+        before = count(session, Company)
+        r = client.post("/api/companies", json=payload(industry="toys?"), headers=login(adv))
+        assert r.status_code == 422 and r.json()["field"] == "industry"
+        assert count(session, Company) == before

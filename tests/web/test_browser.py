@@ -51,12 +51,12 @@ SEED = [
     ("(주)부산마린텍", "Busan Marine Tech Co., Ltd.", "KR-26", "machinery", 2),
     ("경남정밀(주)", "Gyeongnam Precision Co., Ltd.", "KR-48", "machinery", 3),
     ("서울뷰티랩", "Seoul Beauty Lab", "KR-11", "cosmetics", 3),
-    ("경기바이오(주)", "Gyeonggi Bio Inc.", "KR-41", "biotech", 2),
-    ("대구섬유", "Daegu Textile", "KR-27", "textiles", 2),
-    ("충북스마트팜", "Chungbuk Smart Farm", "KR-43", "agrifood", 1),
-    ("광주광융합", "Gwangju Photonics", "KR-29", "electronics", 1),
-    ("강원청정식품", "Gangwon Clean Foods", "KR-42", "food", 1),
-    ("전주한지공방", "Jeonju Hanji Studio", "KR-45", "crafts", 1),
+    ("경기바이오(주)", "Gyeonggi Bio Inc.", "KR-41", "medical_devices", 2),
+    ("대구섬유", "Daegu Textile", "KR-27", "textiles_apparel", 2),
+    ("충북스마트팜", "Chungbuk Smart Farm", "KR-43", "agri_fishery", 1),
+    ("광주광융합", "Gwangju Photonics", "KR-29", "electronic_components", 1),
+    ("강원청정식품", "Gangwon Clean Foods", "KR-42", "processed_food", 1),
+    ("전주한지공방", "Jeonju Hanji Studio", "KR-45", "household_goods", 1),
     ("제주화장품(주)", "Jeju Cosmetics Co., Ltd.", "KR-49", "cosmetics", 1),
 ]
 
@@ -201,7 +201,7 @@ def test_register_company_and_product_in_both_languages(live_server: str) -> Non
             page.fill("#f-name_en", "Hanbit Precision Co., Ltd.")
             page.fill("#f-brn", f"{brn[:3]}-{brn[3:5]}-{brn[5:]}")
             page.select_option("#f-province", "KR-48")
-            page.fill("#f-industry", "machinery")
+            page.select_option("#f-industry", "machinery")
             page.fill("#f-employees", "42")
             page.select_option("#f-export_status", "growing")
             page.fill("#f-founded_year", "1998")

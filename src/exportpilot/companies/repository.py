@@ -52,6 +52,3 @@ class CompanyRepository(RepositoryBase[Company]):
             .order_by(Region.sort_order)
         )
         return [tuple(r) for r in self.session.execute(stmt).all()]  # type: ignore[misc]
-
-    def industries(self) -> list[str]:
-        return list(self.session.scalars(select(Company.industry).distinct().order_by(Company.industry)))

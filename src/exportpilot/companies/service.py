@@ -15,6 +15,7 @@ from exportpilot.kit.brn import format_brn
 from exportpilot.kit.pagination import PageParams
 from exportpilot.models import Company, CompanyExport, Role, User
 from exportpilot.reference import service as reference
+from exportpilot.reference.industries import get_industry
 
 
 def get_company(session: Session, *, company_id: int, actor: User) -> Company:
@@ -57,6 +58,7 @@ def create_company(session: Session, *, data: CompanyCreate, actor: User) -> Com
     _check_unique_brn(repo, data.brn)
     province = reference.get_province(session, data.province, field="province")
     fields = data.model_dump(exclude={"province", "exports"})
+    fields["industry"] = get_industry(data.industry).code
     company = Company(**fields, province_code=province.code)
     company.exports = [CompanyExport(year=e.year, value_usd=e.value_usd) for e in data.exports]
     if actor.role == Role.advisor:
@@ -86,6 +88,8 @@ def update_company(session: Session, *, company_id: int, data: CompanyUpdate, ac
             raise InvalidInput(f"{required} cannot be empty", field=required)
     if "brn" in updates:
         _check_unique_brn(repo, updates["brn"], company.id)
+    if "industry" in updates:
+        updates["industry"] = get_industry(updates["industry"]).code
     if data.province is not None:
         updates["province_code"] = reference.get_province(session, data.province, field="province").code
     changes = audit.diff(company, updates)
@@ -145,10 +149,3 @@ def get_advisor(session: Session, *, company_id: int, actor: User) -> User | Non
     """Return the advisor in charge of a company the actor may see."""
     company = get_company(session, company_id=company_id, actor=actor)
     return session.get(User, company.advisor_id) if company.advisor_id is not None else None
-
-
-def list_industries(session: Session, *, actor: User) -> list[str]:
-    """List the industries used by registered companies, for filters and pickers."""
-    if actor.role == Role.buyer:
-        raise PermissionDenied("buyers cannot browse the company registry")
-    return CompanyRepository(session).industries()

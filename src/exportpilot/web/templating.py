@@ -14,6 +14,7 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from exportpilot.kit.brn import format_brn
+from exportpilot.reference.industries import industry_label
 from exportpilot.web import labels
 from exportpilot.web.i18n import LANGUAGE_NAMES, translations
 
@@ -76,6 +77,7 @@ def _filters(lang: str) -> dict[str, Any]:
         "name": name,
         "other_name": other_name,
         "brn": format_brn,
+        "industry": lambda code: industry_label(code, lang),
     }
 
 

@@ -20,6 +20,7 @@ from exportpilot.models import Company, ExportStatus
 from exportpilot.products import service as products
 from exportpilot.products.schemas import ProductFilter
 from exportpilot.reference import service as reference
+from exportpilot.reference.industries import list_industries
 from exportpilot.web.deps import LoggedIn, PostedForm, Web, flash
 from exportpilot.web.forms import (
     FormRejected,
@@ -76,7 +77,7 @@ def company_list(
     context.update(
         regions=reference.list_regions(web.session),
         provinces=reference.list_provinces(web.session),
-        industries=service.list_industries(web.session, actor=actor),
+        industries=list_industries(),
         export_statuses=list(ExportStatus),
         can_create=policy.can_create_company(actor),
     )
@@ -92,7 +93,7 @@ def _form_context(
         "exports": rows,
         "errors": errors,
         "provinces": reference.list_provinces(web.session),
-        "industries": service.list_industries(web.session, actor=web.actor),
+        "industries": list_industries(),
         "export_statuses": list(ExportStatus),
         "this_year": date.today().year,
     }
