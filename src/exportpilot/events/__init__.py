@@ -1,0 +1,1 @@
+"""Export consultation meetings: the scheduling engine (issue 5)."""
