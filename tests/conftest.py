@@ -125,3 +125,25 @@ def login(session: Session):  # type: ignore[no-untyped-def]
         return {"Authorization": f"Bearer {plain}"}
 
     return _login
+
+
+@pytest.fixture
+def cli_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A fresh, migrated, empty SQLite database (and var dir) that the CLI's settings point at."""
+    from exportpilot.config import get_settings
+    from exportpilot.db.session import get_engine, get_sessionmaker
+
+    def clear() -> None:
+        get_sessionmaker.cache_clear()
+        get_engine.cache_clear()
+        get_settings.cache_clear()
+
+    monkeypatch.setenv("EXPORTPILOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("EXPORTPILOT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("EXPORTPILOT_REGIONS_FILE", raising=False)
+    clear()
+    eng = get_engine()
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+    clear()

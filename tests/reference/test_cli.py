@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,30 +9,9 @@ from typer.testing import CliRunner
 
 from exportpilot.cli.reference import app
 from exportpilot.config import get_settings
-from exportpilot.db.migrate import upgrade
-from exportpilot.db.session import get_engine, get_sessionmaker
 from exportpilot.models import HSCode, Province
 
 runner = CliRunner()
-
-
-def _clear_caches() -> None:
-    get_sessionmaker.cache_clear()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def cli_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """A fresh, migrated, empty SQLite database that the CLI's settings point at."""
-    monkeypatch.setenv("EXPORTPILOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("EXPORTPILOT_REGIONS_FILE", raising=False)
-    _clear_caches()
-    engine = get_engine()
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    _clear_caches()
 
 
 def _count(engine: Engine, model: type) -> int:

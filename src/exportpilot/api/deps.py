@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from exportpilot.config import Settings, get_settings
-from exportpilot.db.session import get_sessionmaker
+from exportpilot.db.session import unit_of_work
 from exportpilot.errors import NotAuthenticated
 from exportpilot.kit.pagination import PageParams, page_params
 from exportpilot.models import User
@@ -18,15 +18,8 @@ from exportpilot.users import service as users
 
 def get_session() -> Iterator[Session]:
     """One session per request: commit if the handler returns, roll back if it raises."""
-    session = get_sessionmaker()()
-    try:
+    with unit_of_work() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": the unit of work ends when the handler returns, before the response is sent, so a

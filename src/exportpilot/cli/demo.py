@@ -6,13 +6,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from exportpilot.cli._steps import print_counts, step_progress
 from exportpilot.db.session import unit_of_work
 from exportpilot.demo.generator import DEFAULT_SEED, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, generate_demo
 from exportpilot.demo.loader import STEPS, load_demo
-from exportpilot.errors import ExportPilotError
 
 app = typer.Typer(
     help="Demo data: generated Korean SMEs with products, overseas buyers and demo users (not real).",
@@ -38,33 +36,11 @@ def load(
     Needs the reference data: run `exportpilot reference load` first.
     """
     console = Console()
-    try:
-        with Progress(
-            TextColumn("{task.description:<24}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task("Generating", total=len(STEPS))
-            data = generate_demo(seed, companies=companies, buyers=buyers)
-
-            def on_step(step: str) -> None:
-                progress.update(task, description=f"Loading {step}", completed=STEPS.index(step))
-
-            with unit_of_work() as session:
-                counts = load_demo(session, data, progress=on_step)
-            progress.update(task, description="Loaded", completed=len(STEPS))
-    except ExportPilotError as exc:
-        console.print(f"[bold red]Error:[/] {exc.message}", soft_wrap=True)
-        raise typer.Exit(code=1) from exc
-
-    table = Table(title=f"Demo data (seed {seed})")
-    table.add_column("Table")
-    table.add_column("Rows", justify="right")
-    for name, count in counts.items():
-        table.add_row(name, f"{count:,}")
-    console.print(table)
+    with step_progress(console, STEPS, first="Generating") as on_step:
+        data = generate_demo(seed, companies=companies, buyers=buyers)
+        with unit_of_work() as session:
+            counts = load_demo(session, data, progress=on_step)
+    print_counts(console, f"Demo data (seed {seed})", counts)
     console.print(
         f"Demo users: advisor01…, exporter001…, buyer001…@{DEMO_EMAIL_DOMAIN}, "
         f"password [bold]{DEMO_PASSWORD}[/] (demo only: never on a reachable server).",
