@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +57,17 @@ class Settings(BaseSettings):
         1_000_000, description="Largest request body accepted; larger bodies get a 413."
     )
     token_ttl_days: int = Field(30, description="Lifetime of API bearer tokens, in days.")
+    matching_retrieval: Literal["auto", "lexical"] = Field(
+        "lexical",
+        description="Text retrieval of the matching service: 'auto' uses the cross-lingual text engine when "
+        "installed (else lexical), 'lexical' always uses character n-grams.",
+    )
+    min_buyer_trust: int = Field(
+        40,
+        ge=0,
+        le=100,
+        description="Lowest buyer trust score (0-100) at which a buyer is shown and introduced to exporters.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

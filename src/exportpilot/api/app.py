@@ -9,9 +9,12 @@ from exportpilot import __version__
 from exportpilot.api.errors import install_error_handlers
 from exportpilot.api.limits import BodySizeLimit
 from exportpilot.audit.endpoints import router as audit_router
+from exportpilot.buyers.endpoints import inquiries_router
 from exportpilot.buyers.endpoints import router as buyers_router
 from exportpilot.companies.endpoints import router as companies_router
 from exportpilot.config import Settings, get_settings
+from exportpilot.matching.endpoints import introductions_router
+from exportpilot.matching.endpoints import router as matching_router
 from exportpilot.products.endpoints import router as products_router
 from exportpilot.reference.endpoints import router as reference_router
 from exportpilot.users.endpoints import auth_router
@@ -28,7 +31,8 @@ Every error has the body `{"error": <kind>, "detail": <reason>}` (and `field` wh
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
     routers = (auth_router, users_router, companies_router, products_router, buyers_router, reference_router)
-    for r in (*routers, audit_router):
+    buyer_finding = (inquiries_router, matching_router, introductions_router)
+    for r in (*routers, *buyer_finding, audit_router):
         router.include_router(r)
 
     @router.get("/health", tags=["meta"], summary="Liveness check")

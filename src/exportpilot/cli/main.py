@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from exportpilot.cli import db, demo, reference, users
+from exportpilot.cli import buyers, db, demo, events, reference, users
 from exportpilot.cli.serve import serve
 
 app = typer.Typer(
@@ -16,6 +16,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(reference.app, name="reference")
 app.add_typer(users.app, name="users")
 app.add_typer(demo.app, name="demo")
+app.add_typer(buyers.app, name="buyers")
+app.add_typer(events.app, name="events")
 app.command("serve")(serve)
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exportpilot.db.base import Base, TimestampMixin
@@ -14,6 +15,13 @@ class VerificationStatus(enum.StrEnum):
     verified = "verified"
     flagged = "flagged"
     blocked = "blocked"
+
+
+class VerificationSource(enum.StrEnum):
+    """Who confirmed a buyer's identity: an advisor at home or one of the agency's overseas trade offices."""
+
+    advisor = "advisor"
+    overseas_office = "overseas_office"
 
 
 class Buyer(TimestampMixin, Base):
@@ -35,6 +43,19 @@ class Buyer(TimestampMixin, Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     verification_status: Mapped[VerificationStatus] = mapped_column(
         Enum(VerificationStatus, native_enum=False, length=16), default=VerificationStatus.unverified
+    )
+    # The last screening decision (verify, flag, block) and why; the audit log keeps every earlier one.
+    verified_via: Mapped[VerificationSource | None] = mapped_column(
+        Enum(VerificationSource, native_enum=False, length=16), nullable=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+    # A duplicate merged into another record is kept (for its history) but no longer listed.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buyers.id", ondelete="SET NULL"), nullable=True, index=True
     )
     is_generated: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -16,6 +16,7 @@ from exportpilot.web.companies.pages import router as companies_router
 from exportpilot.web.dashboard.pages import router as dashboard_router
 from exportpilot.web.errors import render_error
 from exportpilot.web.forms import FormRejected
+from exportpilot.web.matching.pages import router as matching_router
 from exportpilot.web.products.pages import router as products_router
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,3 +47,4 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
 
     for router in (auth_router, dashboard_router, companies_router, products_router, buyers_router):
         app.include_router(router)
+    app.include_router(matching_router)

@@ -1,0 +1,1 @@
+"""Buyer–exporter matching: retrieval, re-ranking, explanations, introductions and outcomes."""
