@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from exportpilot.cli import buyers, db, demo, events, reference, users
+from exportpilot.cli import buyers, db, demo, events, matching, reference, users
 from exportpilot.cli.serve import serve
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(demo.app, name="demo")
 app.add_typer(buyers.app, name="buyers")
 app.add_typer(events.app, name="events")
+app.add_typer(matching.app, name="match")
 app.command("serve")(serve)
 
 if __name__ == "__main__":
