@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from exportpilot.cli import buyers, db, demo, events, matching, reference, users
+from exportpilot.cli import buyers, data, db, demo, events, markets, match, matching, reference, users
 from exportpilot.cli.serve import serve
 
 app = typer.Typer(
@@ -18,7 +18,11 @@ app.add_typer(users.app, name="users")
 app.add_typer(demo.app, name="demo")
 app.add_typer(buyers.app, name="buyers")
 app.add_typer(events.app, name="events")
-app.add_typer(matching.app, name="match")
+# `exportpilot match`: the text engine's commands (texts, warm) and the database ones (inquiry, product).
+match.app.add_typer(matching.app)
+app.add_typer(match.app, name="match")
+app.add_typer(data.app, name="data")
+app.add_typer(markets.app, name="markets")
 app.command("serve")(serve)
 
 if __name__ == "__main__":

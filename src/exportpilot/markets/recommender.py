@@ -1,0 +1,417 @@
+"""``MarketRecommender``: which partner countries will an exporter's sales of a product grow most in?
+
+The model learns from history what predicts the **gain** in a market over the next three years,
+``max(0, mean exports t+1..t+3 - mean exports t-2..t)``, from what is known at ``t`` (features in
+``markets.features``: the exporter's position and momentum in the market, the market's import demand and
+its growth, gravity, trade agreements, ITC Export Potential components, Atlas density, exports to the
+market's neighbours).
+
+How it learns, and why it cannot peek
+-------------------------------------
+For an as-of year ``T`` the training rows are candidates at years ``t <= T - 3``, so their targets use years
+``<= T``; ranking uses features at ``T``. ``fit`` refuses a panel that holds any row after ``T`` (cut it with
+``TradePanel.restricted(T)`` or read it with ``max_year=T``), so the boundary is enforced by the data the
+model can reach, not by care in the code.
+
+The model is a LightGBM gradient-boosted tree ensemble with a Tweedie loss (a zero-inflated, right-skewed
+target: most markets gain nothing, a few gain a lot) on the gain divided by the exporter's total exports of
+the product. Boosting starts from the market's current share of those exports (``init_score``), so the
+trees learn how growth departs from "more of the same" rather than re-learning market size. Hyper-parameters
+(objective, boosting start, tree count and size, row sampling) were chosen on as-of year 2003 (the objective
+also on 2002): outcomes up to 2006, before any year the back-test reports (2006, 2009, 2012).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from exportpilot.markets import whatif
+from exportpilot.markets.features import FEATURES, build_features, decode, dimension
+from exportpilot.markets.metrics import NEW_FROM_USD, order_lists, rank_in_lists
+from exportpilot.trade.panel import TradePanel
+
+LIST_KEYS = ["exporter_id", "product_id"]
+
+
+class NotEnoughHistory(ValueError):
+    """The panel does not reach far enough back to train for this as-of year."""
+
+
+class MarketRecommender(BaseEstimator):
+    """Rank partner markets for an exporter and a product, with the evidence behind each rank.
+
+    Parameters
+    ----------
+    as_of_year : int, optional
+        Last year of data the model may use; default: the panel's last year.
+    train_years : int
+        How many feature years (``T-3`` and earlier) to learn from.
+    horizon : int
+        Years ahead the target looks (3, as in the back-test).
+    sample_inactive : float
+        Fraction of training candidates without recent exports to the partner that are kept (weighted by
+        the inverse); all active ones are kept.
+    min_exporter_usd : float
+        Training lists (exporter × product) with smaller mean exports are left out: their "growth" is noise.
+    n_estimators, learning_rate, num_leaves, min_child_samples, colsample_bytree, subsample : LightGBM
+        Tree-ensemble settings.
+    share_offset : float
+        Added to the market's share before the log that starts the boosting (so new markets have a finite
+        prior).
+    target_clip : float
+        Gains above this multiple of the exporter's exports are clipped while training.
+    n_jobs : int
+        Threads.
+    random_state : int
+        Seed of the row sample and of LightGBM.
+
+    Attributes
+    ----------
+    booster_ : lightgbm.Booster
+        The fitted model.
+    as_of_year_ : int
+    train_years_ : list of int
+        Feature years the model learnt from.
+    n_train_rows_ : int
+    feature_names_ : list of str
+    feature_importances_ : pandas.Series
+        Share of the total split gain per feature.
+    panel_ : TradePanel
+        The data the model ranks with (nothing after ``as_of_year_``).
+
+    Examples
+    --------
+    >>> panel = TradePanel.from_trade_dir(trade_dir, max_year=2012)  # doctest: +SKIP
+    >>> rec = MarketRecommender().fit(panel)  # doctest: +SKIP
+    >>> rec.rank("KOR", "Machines", top=10)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        as_of_year: int | None = None,
+        train_years: int = 3,
+        horizon: int = 3,
+        sample_inactive: float = 0.05,
+        min_exporter_usd: float = 1_000_000.0,
+        n_estimators: int = 150,
+        learning_rate: float = 0.1,
+        num_leaves: int = 31,
+        min_child_samples: int = 100,
+        colsample_bytree: float = 0.8,
+        subsample: float = 0.5,
+        share_offset: float = 1e-3,
+        target_clip: float = 5.0,
+        n_jobs: int = 2,
+        random_state: int = 0,
+    ) -> None:
+        self.as_of_year = as_of_year
+        self.train_years = train_years
+        self.horizon = horizon
+        self.sample_inactive = sample_inactive
+        self.min_exporter_usd = min_exporter_usd
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.colsample_bytree = colsample_bytree
+        self.subsample = subsample
+        self.share_offset = share_offset
+        self.target_clip = target_clip
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ learning
+    def fit(self, X: TradePanel, y: None = None) -> MarketRecommender:
+        """Learn from the panel's history up to the as-of year.
+
+        Parameters
+        ----------
+        X : TradePanel
+            Flows and context; it must not hold any year after ``as_of_year``.
+        y : None
+            Unused (the targets come from the panel's later years).
+
+        Returns
+        -------
+        MarketRecommender
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            The panel holds data after ``as_of_year``.
+        NotEnoughHistory
+            Fewer than ``horizon + 4`` years of data before ``as_of_year``.
+        """
+        panel = X
+        as_of = int(self.as_of_year if self.as_of_year is not None else panel.max_year)
+        last_seen = panel.last_year_seen()
+        if last_seen > as_of:
+            raise ValueError(
+                f"the panel holds data up to {last_seen}, after the as-of year {as_of}: "
+                f"cut it with panel.restricted({as_of})"
+            )
+        years = panel.years()
+        first_feature_year = years[0] + 3  # features need t-3
+        last_feature_year = as_of - self.horizon
+        train = [
+            y
+            for y in range(
+                max(first_feature_year, last_feature_year - self.train_years + 1), last_feature_year + 1
+            )
+            if y in years
+        ]
+        if not train:
+            raise NotEnoughHistory(
+                f"as-of {as_of} needs data from {as_of - self.horizon - 3} on; the panel starts in {years[0]}"
+            )
+        frame = build_features(
+            panel,
+            train,
+            with_target=True,
+            sample_inactive=self.sample_inactive,
+            min_exporter_usd=self.min_exporter_usd,
+            seed=self.random_state,
+        )
+        if frame.empty:
+            raise NotEnoughHistory(f"no exporter sold more than {self.min_exporter_usd:,.0f} USD in {train}")
+        target = np.minimum(
+            frame["gain"].to_numpy(np.float64) / frame["s_mean"].to_numpy(np.float64), self.target_clip
+        )
+        data = lgb.Dataset(
+            frame[FEATURES].to_numpy(np.float32),
+            label=target,
+            weight=frame["weight"].to_numpy(np.float64),
+            init_score=self._offset(frame),
+            feature_name=FEATURES,
+            free_raw_data=True,
+        )
+        params = {
+            "objective": "tweedie",
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_data_in_leaf": self.min_child_samples,
+            "feature_fraction": self.colsample_bytree,
+            "bagging_fraction": self.subsample,
+            "bagging_freq": 1 if self.subsample < 1.0 else 0,
+            "max_bin": 63,
+            "force_col_wise": True,
+            "num_threads": self.n_jobs,
+            "seed": self.random_state,
+            "deterministic": True,
+            "verbose": -1,
+        }
+        self.booster_ = lgb.train(params, data, num_boost_round=self.n_estimators)
+        self.as_of_year_ = as_of
+        self.train_years_ = train
+        self.n_train_rows_ = len(frame)
+        self.feature_names_ = list(FEATURES)
+        gains = self.booster_.feature_importance("gain")
+        self.feature_importances_ = pd.Series(gains / max(gains.sum(), 1e-12), index=FEATURES).sort_values(
+            ascending=False
+        )
+        self.panel_ = panel
+        self._candidates: pd.DataFrame | None = None
+        return self
+
+    def _offset(self, frame: pd.DataFrame) -> np.ndarray:
+        return np.log(frame["share_of_exporter"].to_numpy(np.float64) + self.share_offset)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "booster_"):
+            raise RuntimeError("call fit() first")
+
+    # ------------------------------------------------------------------ scoring
+    def predict_gain_share(self, frame: pd.DataFrame) -> np.ndarray:
+        """Return the expected gain of each candidate as a share of the exporter's exports of the product.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Candidates from ``markets.features.build_features`` at the as-of year.
+        """
+        self._check_fitted()
+        raw = self.booster_.predict(frame[FEATURES].to_numpy(np.float32), raw_score=True)
+        return np.exp(raw + self._offset(frame))
+
+    def predict_gain(self, frame: pd.DataFrame) -> np.ndarray:
+        """Return the expected gain of each candidate in USD a year (the ranking score)."""
+        return self.predict_gain_share(frame) * frame["s_mean"].to_numpy(np.float64)
+
+    def candidates(
+        self, exporters: Sequence[str] | None = None, products: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Return the candidate markets at the as-of year with features and the model's score.
+
+        Parameters
+        ----------
+        exporters, products : sequence of str, optional
+            Restrict to these exporters / products; default: all with exports in the last three years.
+        """
+        self._check_fitted()
+        if exporters is None and products is None and self._candidates is not None:
+            return self._candidates
+        frame = build_features(self.panel_, [self.as_of_year_], exporters=exporters, products=products)
+        frame["score"] = self.predict_gain(frame)
+        if exporters is None and products is None:
+            self._candidates = frame
+        return frame
+
+    def rank_all(
+        self,
+        exporters: Sequence[str] | None = None,
+        products: Sequence[str] | None = None,
+        *,
+        top: int | None = 20,
+    ) -> pd.DataFrame:
+        """Rank partners for every exporter × product that has exports.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``exporter_iso3, product, rank, partner_iso3, score`` (rank 1 = best; score = expected gain in
+            USD a year), ordered by exporter, product and rank.
+        """
+        frame = self.candidates(exporters, products)
+        score = frame["score"].to_numpy()
+        rank = rank_in_lists(frame, LIST_KEYS, order_lists(frame, LIST_KEYS, score, frame["m0"].to_numpy()))
+        keep = rank < top if top is not None else np.ones(len(frame), dtype=bool)
+        out = frame.loc[keep, ["exporter_id", "product_id", "importer_id", "score"]].copy()
+        out["rank"] = rank[keep] + 1
+        countries = dimension(self.panel_, "country")
+        product_names = dimension(self.panel_, "product")
+        result = pd.DataFrame(
+            {
+                "exporter_iso3": countries[out["exporter_id"].to_numpy()],
+                "product": product_names[out["product_id"].to_numpy()],
+                "rank": out["rank"].to_numpy(np.int32),
+                "partner_iso3": countries[out["importer_id"].to_numpy()],
+                "score": out["score"].to_numpy(np.float64),
+            }
+        )
+        return result.sort_values(["exporter_iso3", "product", "rank"], kind="stable").reset_index(drop=True)
+
+    def rank(
+        self,
+        exporter: str = "KOR",
+        product: str | None = None,
+        *,
+        top: int | None = None,
+        block: Iterable[str] = (),
+        tariff_increase: Mapping[str, float] | None = None,
+        elasticity: float = whatif.ELASTICITY,
+        explain: int = 3,
+    ) -> pd.DataFrame:
+        """Rank every partner market for one exporter and product, with the evidence.
+
+        Parameters
+        ----------
+        exporter : str
+            ISO3 code of the exporting country (Korea by default).
+        product : str, optional
+            Product at the panel's level (a product group); default: the exporter's largest export.
+        top : int, optional
+            Keep the best ``top`` partners.
+        block, tariff_increase, elasticity
+            A what-if scenario (see ``markets.whatif.apply_scenario``); the result then also has
+            ``rank_before``, ``score_before``, ``displaced_usd`` and ``absorbed_usd``.
+        explain : int
+            How many of the strongest feature contributions to list per market in ``drivers``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per partner: ``rank, partner_iso3, score`` (expected gain, USD a year),
+            ``expected_exports_usd``, ``exports_usd`` (as-of year), ``exports_mean_usd`` (last three years),
+            ``share_of_exporter``, ``market_share``, ``import_demand_usd``, ``import_growth_3y``,
+            ``distance_km``, ``rta``, ``korea_fta``, ``itc_supply``, ``itc_demand_usd``, ``itc_ease``,
+            ``itc_potential_usd``, ``itc_untapped_usd``, ``density``, ``new_market``, ``drivers``.
+
+        Raises
+        ------
+        KeyError
+            The exporter has no exports of the product in the last three years.
+        """
+        self._check_fitted()
+        if product is None:
+            product = self._largest_product(exporter)
+        frame = self.candidates([exporter], [product])
+        if frame.empty:
+            raise KeyError(
+                f"{exporter} has no exports of {product!r} in {self.as_of_year_ - 2}–{self.as_of_year_}"
+            )
+        frame = decode(frame, self.panel_)
+        out = self._evidence(frame, explain=explain)
+        out = out.sort_values(["score", "import_demand_usd", "partner_iso3"], ascending=[False, False, True])
+        out.insert(0, "rank", np.arange(1, len(out) + 1))
+        out = out.reset_index(drop=True)
+        if block or tariff_increase:
+            out = whatif.apply_scenario(
+                out, block=block, tariff_increase=tariff_increase, elasticity=elasticity
+            )
+        return out.head(top) if top is not None else out
+
+    def _largest_product(self, exporter: str) -> str:
+        row = self.panel_.con.execute(
+            "SELECT product FROM flows WHERE exporter = ? AND year = ? "
+            "GROUP BY product ORDER BY sum(value) DESC "
+            "LIMIT 1",
+            [exporter, self.as_of_year_],
+        ).fetchall()
+        if not row:
+            raise KeyError(f"{exporter} has no exports in {self.as_of_year_}")
+        return str(row[0][0])
+
+    def _evidence(self, frame: pd.DataFrame, *, explain: int) -> pd.DataFrame:
+        fta = self.panel_.con.execute(
+            "SELECT partner_iso3, string_agg(agreement, '; ') AS korea_fta FROM korea_fta "
+            "WHERE year_in_force <= ? GROUP BY 1",
+            [self.as_of_year_],
+        ).df()
+        m3 = frame["m3"].to_numpy(np.float64)
+        out = pd.DataFrame(
+            {
+                "partner_iso3": frame["importer"].to_numpy(),
+                "score": frame["score"].to_numpy(np.float64),
+                "expected_exports_usd": frame["x_mean"].to_numpy(np.float64)
+                + frame["score"].to_numpy(np.float64),
+                "exports_usd": frame["x0"].to_numpy(np.float64),
+                "exports_mean_usd": frame["x_mean"].to_numpy(np.float64),
+                "share_of_exporter": frame["share_of_exporter"].to_numpy(np.float64),
+                "market_share": frame["share_of_market"].to_numpy(np.float64),
+                "import_demand_usd": frame["m0"].to_numpy(np.float64),
+                "import_growth_3y": np.where(
+                    m3 > 0, frame["m0"].to_numpy(np.float64) / np.where(m3 > 0, m3, 1) - 1, np.nan
+                ),
+                "distance_km": frame["dist_km"].to_numpy(np.float64),
+                "rta": frame["rta"].to_numpy() > 0,
+                "itc_supply": frame["itc_supply"].to_numpy(np.float64),
+                "itc_demand_usd": frame["itc_demand"].to_numpy(np.float64),
+                "itc_ease": frame["itc_ease"].to_numpy(np.float64),
+                "itc_potential_usd": frame["itc_potential"].to_numpy(np.float64),
+                "itc_untapped_usd": frame["itc_untapped"].to_numpy(np.float64),
+                "density": frame["density"].to_numpy(np.float64),
+                "new_market": frame["x_mean"].to_numpy(np.float64) < NEW_FROM_USD,
+            }
+        )
+        korea = frame["exporter"].to_numpy() == "KOR"
+        names = out["partner_iso3"].map(dict(zip(fta["partner_iso3"], fta["korea_fta"], strict=True)))
+        out["korea_fta"] = np.where(korea, names, None)
+        if explain:
+            raw = self.booster_.predict(frame[FEATURES].to_numpy(np.float32), pred_contrib=True)
+            contrib = np.asarray(raw)[:, :-1]  # the last column is the bias
+            order = np.argsort(-np.abs(contrib), axis=1)[:, :explain]
+            out["drivers"] = [
+                ", ".join(f"{FEATURES[j]} {contrib[i, j]:+.2f}" for j in row) for i, row in enumerate(order)
+            ]
+        return out
+
+    def get_feature_names_out(self) -> list[str]:
+        """Return the names of the features the model uses."""
+        return list(FEATURES)
