@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from exportpilot.matching.text_embed import E5Embedder
 from exportpilot.matching.text_lexical import LexicalEncoder
-from exportpilot.matching.text_reference import ReferenceSet, script_of
+from exportpilot.matching.text_reference import ReferenceSet
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,9 @@ class HSBridge:
         whose nearest lexical neighbour is a clear match.
     lexical_floor, lexical_full : float
         Cosine of the nearest lexical neighbour below which the lexical votes are ignored, and above
-        which they get their full share; in between the share grows linearly. For Hangul and other
-        scripts a step at 0.1 was best on the dev split (Korean customs texts are short and their
-        nearest neighbours weak but still right).
-    latin_floor, latin_full : float
-        The same for Latin-script texts, higher: a Vietnamese or French text shares n-grams with the
-        English and Spanish references by chance (cosine 0.1-0.2). (0.2, 0.35) was neutral on the dev
-        split (-0.0005 recall@10) against the step at 0.1.
+        which they get their full share; in between the share grows linearly. The default (a step at
+        0.1) was best on the dev split; a higher floor protects Latin-script languages without
+        reference texts (Vietnamese, French) from chance n-gram overlaps but costs Korean recall.
     dense_sources : tuple of str or None
         Reference sources embedded for the dense votes (``None``: all). By default only the English
         HS 2022 descriptions (6,800 texts): on the dev split, adding the Spanish names, short names and
@@ -91,8 +87,6 @@ class HSBridge:
         classifier_weight: float = 0.3,
         lexical_floor: float = 0.1,
         lexical_full: float = 0.1,
-        latin_floor: float = 0.2,
-        latin_full: float = 0.35,
     ) -> None:
         self.k = k
         self.temperature_dense = temperature_dense
@@ -104,8 +98,6 @@ class HSBridge:
         self.classifier_weight = classifier_weight
         self.lexical_floor = lexical_floor
         self.lexical_full = lexical_full
-        self.latin_floor = latin_floor
-        self.latin_full = latin_full
 
     # ------------------------------------------------------------------------------------------
     def fit(self, reference: ReferenceSet) -> HSBridge:
@@ -216,11 +208,8 @@ class HSBridge:
         dense_votes = sp.vstack(dv_parts, format="csr") if dv_parts else votes
         # trust the lexical votes as far as the nearest lexical neighbour is a real match: character
         # n-grams of a Vietnamese text overlap English ones by chance (cosine ~0.1-0.2)
-        latin = np.array([script_of(t) == "latin" for t in texts], dtype=bool)
-        floor = np.where(latin, self.latin_floor, self.lexical_floor)
-        full = np.where(latin, self.latin_full, self.lexical_full)
-        span = np.maximum(full - floor, 1e-6)
-        ramp = np.clip((lex_best - floor) / span, 0, 1)
+        span = max(self.lexical_full - self.lexical_floor, 1e-6)
+        ramp = np.clip((lex_best - self.lexical_floor) / span, 0, 1)
         wd = (1.0 - (1.0 - self.dense_weight) * ramp).astype(np.float32)
         votes = sp.diags(wd) @ dense_votes + sp.diags(1.0 - wd) @ lex_votes
         p4 = np.asarray((votes @ self.y4_).todense(), dtype=np.float32)
@@ -341,8 +330,6 @@ def load_or_fit_bridge(bridge: HSBridge, reference: ReferenceSet, cache_dir: Pat
             "dense_sources",
             "lexical_floor",
             "lexical_full",
-            "latin_floor",
-            "latin_full",
         )
     }
     key = hashlib.sha1(
