@@ -256,6 +256,7 @@ def bench_index(args: argparse.Namespace) -> dict[str, object]:
         expansion_search=args.ef,
         exact_below=args.exact_below,
         threads=0,
+        overfetch=args.overfetch,
     ).fit(x, meta)
     build_s = time.perf_counter() - t
     index.threads = 1  # one query, one thread: the latency a request sees
@@ -270,6 +271,7 @@ def bench_index(args: argparse.Namespace) -> dict[str, object]:
             "ef_add": args.ef_add,
             "ef_search": args.ef,
             "exact_below": args.exact_below,
+            "overfetch": args.overfetch,
         },
         "generate_seconds": round(gen_s, 1),
         "build_seconds": round(build_s, 1),
@@ -332,6 +334,7 @@ def main() -> None:
     i.add_argument("--ef-add", type=int, default=64)
     i.add_argument("--ef", type=int, default=128)
     i.add_argument("--exact-below", type=int, default=20_000)
+    i.add_argument("--overfetch", type=float, default=4.0)
     args = parser.parse_args()
     result = {"quality": bench_quality, "contract": bench_contract, "index": bench_index}[args.what](args)
     print(json.dumps(result, ensure_ascii=False))
