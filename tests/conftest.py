@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from exportpilot.db.migrate import upgrade
 from exportpilot.db.session import make_engine
 
+pytest_plugins = ["tests.hs_fixtures"]
+
 
 def _create_database(tmp_root: Path) -> tuple[str, callable]:  # type: ignore[valid-type]
     server_url = os.environ.get("EXPORTPILOT_TEST_DATABASE_URL", "")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
 from exportpilot.buyers import inquiries
+from exportpilot.config import get_settings
 from exportpilot.models import HSSource, Inquiry, Role, VerificationStatus
 from tests.buyers.helpers import count, trusted_buyer
 from tests.factories import make_buyer, make_company, make_user
@@ -94,39 +93,44 @@ class TestCreate:
 
 
 class TestHSSuggestion:
-    def test_without_a_classifier_the_code_stays_empty_with_a_note(self, session, monkeypatch) -> None:
-        monkeypatch.setitem(sys.modules, "exportpilot.products.hs_classifier", None)  # import fails
-        code, note = inquiries.suggest_hs("kitchen knives")
-        assert code is None and "no HS classifier" in note
-
-    def test_a_trained_classifier_suggests_the_code(self, session, monkeypatch) -> None:
-        fake = types.ModuleType("exportpilot.products.hs_classifier")
-
-        class Model:
-            def predict_top(self, texts: list[str], k: int) -> list[list[dict[str, object]]]:
-                assert k == 1 and "cuchillos" in texts[0]
-                return [[{"hs6": "821191", "probability": 0.83}]]
-
-        fake.load_default = lambda: Model()  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "exportpilot.products.hs_classifier", fake)
-        buyer = make_buyer(session)
-        data = inquiries.InquiryCreate.model_validate(body(hs_code=None, buyer_id=buyer.id))
-        inquiry = inquiries.create_inquiry(session, data=data, actor=make_user(session, Role.advisor))
-        assert inquiry.hs_code == "821191" and inquiry.hs_source == HSSource.classifier
-        assert "0.83" in (inquiry.hs_note or "")
-
-    def test_a_classifier_without_a_model_leaves_a_note(self, session, monkeypatch) -> None:
-        fake = types.ModuleType("exportpilot.products.hs_classifier")
-
-        def missing() -> None:
-            raise FileNotFoundError("var/models/hs")
-
-        fake.load_default = missing  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "exportpilot.products.hs_classifier", fake)
-        assert inquiries.suggest_hs("x") == (
+    def test_without_a_model_the_code_stays_empty_with_a_note(self, session, hs_var_dir) -> None:
+        assert inquiries.suggest_hs("kitchen knives") == (
             None,
             "HS code left empty: no HS classifier model is built yet (exportpilot hs train)",
         )
+
+    def test_a_trained_classifier_suggests_the_code(self, session, hs_var_dir, small_hs_model) -> None:
+        from exportpilot.products.hs_model import model_dir
+
+        small_hs_model.save(model_dir(get_settings()))
+        text = "Meat of bovine animals, frozen, boneless"
+        expected = small_hs_model.predict_top([f"Frozen beef\n{text}"], 1, explain=False)[0]
+        assert not expected.needs_review and expected.top.hs6.startswith("020")
+        buyer = make_buyer(session)
+        data = inquiries.InquiryCreate.model_validate(
+            body(hs_code=None, buyer_id=buyer.id, title="Frozen beef", text=text)
+        )
+        inquiry = inquiries.create_inquiry(session, data=data, actor=make_user(session, Role.advisor))
+        assert inquiry.hs_code == expected.top.hs6 and inquiry.hs_source == HSSource.classifier
+        assert f"{expected.top.probability:.2f}" in (inquiry.hs_note or "")
+
+    def test_a_vague_text_is_left_for_review(self, session, hs_var_dir, small_hs_model) -> None:
+        from exportpilot.products.hs_model import model_dir
+
+        small_hs_model.save(model_dir(get_settings()))
+        code, note = inquiries.suggest_hs("😀😀😀")
+        assert code is None and "needs expert review" in note
+
+    def test_a_broken_model_file_leaves_a_note_and_keeps_the_inquiry(self, session, hs_var_dir) -> None:
+        from exportpilot.products.hs_data import META_FILE, MODEL_FILE
+        from exportpilot.products.hs_model import model_dir
+
+        folder = model_dir(get_settings())
+        folder.mkdir(parents=True)
+        (folder / MODEL_FILE).write_bytes(b"not a model")
+        (folder / META_FILE).write_text("{}")
+        code, note = inquiries.suggest_hs("x")
+        assert code is None and note.startswith("HS code left empty: the HS classifier failed to load")
 
 
 class TestVisibility:

@@ -59,43 +59,35 @@ def _candidate_fields(candidate: Any) -> tuple[str | None, float | None]:
 
 
 def suggest_hs(text: str) -> tuple[str | None, str]:
-    """Ask the HS classifier (products/hs_classifier.py, when installed and trained) for the inquiry's HS6.
+    """Ask the trained HS classifier (``exportpilot hs train``) for the inquiry's HS6.
 
     Returns the code (or None) and a note saying where it came from or why there is none.
     """
+    from exportpilot.products.hs_classifier import HSModelNotFound
+    from exportpilot.products.hs_model import load_default
+
     try:
-        from exportpilot.products import hs_classifier
-    except ImportError:
-        return None, "HS code left empty: no HS classifier is installed"
-    model: Any = None
-    try:
-        for name in ("load_default", "load_classifier", "load_model"):
-            loader = getattr(hs_classifier, name, None)
-            if callable(loader):
-                model = loader()
-                break
-        else:
-            cls = getattr(hs_classifier, "HSClassifier", None)
-            if cls is not None and callable(getattr(cls, "load", None)):
-                model = cls.load(get_settings().var_dir / "models" / "hs")
-    except (FileNotFoundError, OSError) as exc:
+        model = load_default(get_settings())
+    except HSModelNotFound as exc:
         log.info("no HS model: %s", exc)
         return None, "HS code left empty: no HS classifier model is built yet (exportpilot hs train)"
     except Exception as exc:  # the classifier is optional: an inquiry is saved without it, saying why
         log.exception("the HS classifier failed to load")
         return None, f"HS code left empty: the HS classifier failed to load ({type(exc).__name__})"
-    if model is None:
-        return None, "HS code left empty: no HS classifier model is built yet (exportpilot hs train)"
     try:
-        top = model.predict_top([text], 1)
-        code, score = _candidate_fields(top[0][0]) if top and top[0] else (None, None)
+        prediction = model.predict_top([text], 1, explain=False)[0]
     except Exception as exc:  # as above: report, do not lose the inquiry
         log.exception("the HS classifier failed")
         return None, f"HS code left empty: the HS classifier failed ({type(exc).__name__})"
-    if not code or not re.fullmatch(r"\d{6}", code[:6]):
+    top = prediction.top
+    if top is None:
         return None, "HS code left empty: the HS classifier found no code"
-    confidence = f" (confidence {score:.2f})" if score is not None else ""
-    return code[:6], f"suggested by the HS classifier{confidence}; please confirm"
+    if prediction.needs_review:
+        return None, (
+            f"HS code left empty: the HS classifier's best guess {top.hs6} "
+            f"(probability {top.probability:.2f}) needs expert review"
+        )
+    return top.hs6, f"suggested by the HS classifier (probability {top.probability:.2f}); please confirm"
 
 
 def _buyer_for(session: Session, actor: User, buyer_id: int | None) -> Buyer:

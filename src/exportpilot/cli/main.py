@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from exportpilot.cli import buyers, data, db, demo, events, markets, match, matching, reference, users
+from exportpilot.cli import buyers, data, db, demo, events, hs, markets, match, matching, reference, users
 from exportpilot.cli.serve import serve
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ match.app.add_typer(matching.app)
 app.add_typer(match.app, name="match")
 app.add_typer(data.app, name="data")
 app.add_typer(markets.app, name="markets")
+app.add_typer(hs.app, name="hs")
 app.command("serve")(serve)
 
 if __name__ == "__main__":
