@@ -47,6 +47,7 @@ def rss_peak_mb() -> float:
 
 # ---------------------------------------------------------------------------------------------------
 def bench_quality(args: argparse.Namespace) -> dict[str, object]:
+    at_start = machine()
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from exportpilot.config import get_settings
@@ -81,7 +82,12 @@ def bench_quality(args: argparse.Namespace) -> dict[str, object]:
         t = time.perf_counter()
         # no HS classifier: it was trained on the customs cases these evaluations hold out
         matcher = TextMatcher(
-            reference=reference, bridge=bridge, cache_texts=True, hs_classifier_path=False
+            reference=reference,
+            bridge=bridge,
+            cache_texts=True,
+            hs_classifier_path=False,
+            weights=json.loads(args.weights) if args.weights else None,
+            bridge_params=json.loads(args.bridge_params) if args.bridge_params else None,
         ).fit(ev.corpus)
         bridge = matcher.bridge_
         hits = matcher.search(ev.queries, top=10)
@@ -100,7 +106,15 @@ def bench_quality(args: argparse.Namespace) -> dict[str, object]:
             }
         )
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-    return {"benchmark": "quality", "machine": machine(), "results": rows, "peak_rss_mb": rss_peak_mb()}
+    return {
+        "benchmark": "quality",
+        "machine": at_start,
+        "loadavg_1m_at_end": round(os.getloadavg()[0], 2),
+        "weights": args.weights or "default",
+        "bridge_params": args.bridge_params or "default",
+        "results": rows,
+        "peak_rss_mb": rss_peak_mb(),
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -123,7 +137,13 @@ def _contract_inputs(folder: Path, n: int) -> tuple[Path, Path]:
     return qp, cp
 
 
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def bench_contract(args: argparse.Namespace) -> dict[str, object]:
+    at_start = machine()
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -132,7 +152,12 @@ def bench_contract(args: argparse.Namespace) -> dict[str, object]:
         command = [sys.executable, "-m", "exportpilot.cli.match"]
         for i in range(args.runs):
             out = folder / f"m{i}.csv"
+            env = dict(os.environ)
+            if args.cold:
+                # an empty var folder: no embedding cache, no fitted bridge (a fresh clone's first run)
+                env["EXPORTPILOT_VAR_DIR"] = str(folder / f"var{i}")
             load = os.getloadavg()[0]
+            cpu = _children_cpu()
             t = time.perf_counter()
             proc = subprocess.run(
                 [
@@ -152,12 +177,15 @@ def bench_contract(args: argparse.Namespace) -> dict[str, object]:
                 capture_output=True,
                 text=True,
                 check=False,
+                env=env,
             )
             wall = time.perf_counter() - t
             lines = out.read_text().count("\n") - 1 if out.exists() else 0
             runs.append(
                 {
                     "seconds": round(wall, 1),
+                    "cpu_seconds": round(_children_cpu() - cpu, 1),
+                    "cold": args.cold,
                     "exit": proc.returncode,
                     "rows": lines,
                     "loadavg_1m": round(load, 2),
@@ -167,7 +195,8 @@ def bench_contract(args: argparse.Namespace) -> dict[str, object]:
             print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
     return {
         "benchmark": "contract",
-        "machine": machine(),
+        "machine": at_start,
+        "loadavg_1m_at_end": round(os.getloadavg()[0], 2),
         "queries": args.n,
         "corpus": args.n,
         "runs": runs,
@@ -323,9 +352,18 @@ def main() -> None:
     q = sub.add_parser("quality")
     q.add_argument("--split", default="test", choices=["dev", "test"])
     q.add_argument("--demo", action=argparse.BooleanOptionalAction, default=True)
+    # for choices on the dev split only, e.g. --split dev --no-demo --bridge-params '{"k": 30}'
+    q.add_argument("--weights", default="", help='JSON, e.g. {"dense": 1, "lexical": 0.2, "hs": 1}')
+    q.add_argument("--bridge-params", default="", help='JSON of HSBridge parameters, e.g. {"k": 30}')
     c = sub.add_parser("contract")
     c.add_argument("--n", type=int, default=1200)
     c.add_argument("--runs", type=int, default=3)
+    c.add_argument(
+        "--cold",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="each run with an empty var folder (first use on a fresh clone); --no-cold uses var/",
+    )
     i = sub.add_parser("index")
     i.add_argument("--n", type=int, default=1_000_000)
     i.add_argument("--queries", type=int, default=1000)

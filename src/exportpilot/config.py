@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import string
+import zoneinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -58,9 +60,9 @@ class Settings(BaseSettings):
     )
     token_ttl_days: int = Field(30, description="Lifetime of API bearer tokens, in days.")
     matching_retrieval: Literal["auto", "lexical"] = Field(
-        "lexical",
-        description="Text retrieval of the matching service: 'auto' uses the cross-lingual text engine when "
-        "installed (else lexical), 'lexical' always uses character n-grams.",
+        "auto",
+        description="Text retrieval of the matching service: 'auto' uses the cross-lingual text engine "
+        "(vectors persisted in the vector index), 'lexical' always uses character n-grams.",
     )
     min_buyer_trust: int = Field(
         40,
@@ -68,6 +70,46 @@ class Settings(BaseSettings):
         le=100,
         description="Lowest buyer trust score (0-100) at which a buyer is shown and introduced to exporters.",
     )
+    consultation_link_template: str = Field(
+        "https://meet.jit.si/exportpilot-{booking_id}-{token}",
+        description="Video meeting link of a confirmed consultation; placeholders {booking_id}, {token} "
+        "(required: a random secret per booking), {advisor_id}, {company_id}, {date} (YYYYMMDD, UTC).",
+    )
+    consultation_default_timezone: str = Field(
+        "Asia/Seoul", description="IANA time zone in which exporters see consultation slots by default."
+    )
+    consultation_min_notice_hours: int = Field(
+        24, ge=0, le=24 * 30, description="Hours ahead of its start by which a consultation must be booked."
+    )
+    consultation_horizon_days: int = Field(
+        90, ge=1, le=366, description="How many days ahead consultations may be booked."
+    )
+
+    @field_validator("consultation_link_template")
+    @classmethod
+    def _check_link_template(cls, value: str) -> str:
+        allowed = {"booking_id", "token", "advisor_id", "company_id", "date"}
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"EXPORTPILOT_CONSULTATION_LINK_TEMPLATE is not a template: {exc}") from exc
+        if unknown := names - allowed:
+            raise ValueError(
+                f"EXPORTPILOT_CONSULTATION_LINK_TEMPLATE: unknown placeholder(s) {sorted(unknown)}; "
+                f"use {sorted(allowed)}"
+            )
+        if "token" not in names:
+            raise ValueError("EXPORTPILOT_CONSULTATION_LINK_TEMPLATE must contain {token} (a secret)")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("EXPORTPILOT_CONSULTATION_LINK_TEMPLATE must start with https:// or http://")
+        return value
+
+    @field_validator("consultation_default_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise ValueError(f"EXPORTPILOT_CONSULTATION_DEFAULT_TIMEZONE: unknown IANA time zone {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -25,7 +25,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[typer.Typer
 
 
 def test_load_ots_status_and_rejection(cli: typer.Typer, small_trade_dir: Path, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["data", "load", "ots", "--trade-dir", str(small_trade_dir)])
+    result = runner.invoke(cli, ["data", "load", "ots", "--trade-dir", str(small_trade_dir), "--no-model"])
     assert result.exit_code == 0, result.output
     assert "flows_group" in result.output and "gravity" in result.output
     status = runner.invoke(cli, ["data", "status"])
@@ -38,7 +38,7 @@ def test_load_ots_status_and_rejection(cli: typer.Typer, small_trade_dir: Path, 
     frame = pd.read_parquet(small_trade_dir / "bilateral_groups_1995_2015.parquet")
     frame.loc[3, "import_value_usd"] = -10.0
     frame.to_parquet(bad / "bilateral_groups_1995_2015.parquet", index=False)
-    rejected = runner.invoke(cli, ["data", "load", "ots", "--trade-dir", str(bad)])
+    rejected = runner.invoke(cli, ["data", "load", "ots", "--trade-dir", str(bad), "--no-model"])
     assert rejected.exit_code == 1
     assert "unchanged" in rejected.output and "row 4" in rejected.output
     assert table.read_bytes() == before

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,8 @@ class TestWarehouse:
     def test_load_open_trade_statistics_is_rerunnable(self, tmp_path: Path, small_trade_dir: Path) -> None:
         warehouse = Warehouse(tmp_path / "wh")
         reports = load_open_trade_statistics(warehouse, small_trade_dir)
-        assert [r.table for r in reports] == ["flows_group"]
+        assert [r.table for r in reports] == ["flows_group", "hs4_group"]
+        assert reports[1].rows_loaded == 1207 and reports[1].notes["headings_in_two_groups"] == 10
         first = _digest(warehouse.table_path("flows_group"))
         load_open_trade_statistics(warehouse, small_trade_dir)
         assert _digest(warehouse.table_path("flows_group")) == first
@@ -55,6 +57,20 @@ class TestWarehouse:
         (problem,) = err.value.report.problems
         assert problem.check == check and problem.rows == [42] and problem.count == 1
         assert _digest(warehouse.table_path("flows_group")) == before
+
+    def test_bad_hs4_mapping_is_rejected(self, tmp_path: Path, small_trade_dir: Path) -> None:
+        bad = tmp_path / "bad"
+        shutil.copytree(small_trade_dir, bad)
+        mapping = (bad / "hs4_to_product_group.csv").read_text().splitlines()
+        mapping[5] = "01X5,Animal Products"
+        mapping[9] = "0109,Spaceships"
+        (bad / "hs4_to_product_group.csv").write_text("\n".join(mapping) + "\n")
+        warehouse = Warehouse(tmp_path / "wh")
+        with pytest.raises(TradeDataError) as err:
+            load_open_trade_statistics(warehouse, bad)
+        problems = {p.check: p for p in err.value.report.problems}
+        assert problems["bad_value"].rows == [6] and problems["unknown_product"].values == ["Spaceships"]
+        assert warehouse.tables() == []
 
     def test_context_tables(self, tmp_path: Path, shared_trade: Path) -> None:
         warehouse = Warehouse(tmp_path / "wh")

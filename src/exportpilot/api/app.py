@@ -13,8 +13,12 @@ from exportpilot.buyers.endpoints import inquiries_router
 from exportpilot.buyers.endpoints import router as buyers_router
 from exportpilot.companies.endpoints import router as companies_router
 from exportpilot.config import Settings, get_settings
+from exportpilot.consultations.endpoints import router as consultations_router
+from exportpilot.events.endpoints import router as events_router
+from exportpilot.markets.endpoints import router as markets_router
 from exportpilot.matching.endpoints import introductions_router
 from exportpilot.matching.endpoints import router as matching_router
+from exportpilot.products.endpoints import hs_router
 from exportpilot.products.endpoints import router as products_router
 from exportpilot.reference.endpoints import router as reference_router
 from exportpilot.users.endpoints import auth_router
@@ -32,8 +36,10 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
     routers = (auth_router, users_router, companies_router, products_router, buyers_router, reference_router)
     buyer_finding = (inquiries_router, matching_router, introductions_router)
-    for r in (*routers, *buyer_finding, audit_router):
+    for r in (*routers, *buyer_finding, events_router, consultations_router, audit_router):
         router.include_router(r)
+    router.include_router(hs_router)
+    router.include_router(markets_router)
 
     @router.get("/health", tags=["meta"], summary="Liveness check")
     def health() -> dict[str, str]:

@@ -64,8 +64,19 @@ def load_ots(
             "--trade-dir", help="Folder like shared/data/trade; default: EXPORTPILOT_SHARED_DATA/trade."
         ),
     ] = None,
+    model: Annotated[
+        bool,
+        typer.Option(
+            "--model/--no-model",
+            help="Then fit and save the market model the web pages and API rank with (about a minute).",
+        ),
+    ] = True,
 ) -> None:
-    """Load Open Trade Statistics flows, HS4 totals, RTAs and gravity/GDP context into the warehouse."""
+    """Load Open Trade Statistics flows, HS4 totals, RTAs and gravity/GDP context into the warehouse.
+
+    Then (unless --no-model) fit the market recommender on the loaded data and save it, as
+    `exportpilot markets fit` does.
+    """
     if trade_dir is None:
         shared = get_settings().shared_data
         if shared is None:
@@ -81,6 +92,10 @@ def load_ots(
         raise _rejected(exc) from exc
     _print_reports(reports)
     console.print(f"warehouse: {warehouse.root}")
+    if model:
+        from exportpilot.cli.markets import fit_market_model
+
+        fit_market_model(warehouse, console)
 
 
 @load_app.command("baci")

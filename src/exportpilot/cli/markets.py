@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from exportpilot.config import get_settings
 from exportpilot.errors import ExportPilotError
+from exportpilot.markets.store import NoTradeData
 from exportpilot.trade.panel import TradePanel
+from exportpilot.trade.report import TradeDataError
 from exportpilot.trade.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from exportpilot.markets.firm import FirmRanking
+    from exportpilot.markets.store import MarketSnapshot
 
 app = typer.Typer(
     help="Export-market recommendation: rank partner countries, back-test the ranking, what-if scenarios.",
@@ -206,82 +215,267 @@ def backtest(
         json_out.write_text(table.to_json(orient="records", indent=2))
 
 
+def fit_market_model(warehouse: Warehouse, out: Console) -> None:
+    """Fit the market model on the warehouse's data and save it, with a progress bar (exit 1 on failure)."""
+    from exportpilot.markets.store import build_from_warehouse, model_folder
+
+    steps = [
+        "reading the trade panel",
+        "fitting the market recommender",
+        "learning the neighbour uplift",
+        "scoring every exporter",
+    ]
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+    ) as progress:
+        task = progress.add_task("Market model", total=len(steps))
+
+        def on_step(message: str) -> None:
+            done = next((i for i, step in enumerate(steps) if message.startswith(step)), 0)
+            progress.update(task, description=message[:40], completed=done)
+
+        try:
+            snapshot = build_from_warehouse(warehouse, model_folder(), progress=on_step)
+        except ExportPilotError as exc:
+            progress.stop()
+            out.print(f"[bold red]Error:[/] {exc.message}", soft_wrap=True)
+            raise typer.Exit(code=1) from exc
+        progress.update(task, description="Market model saved", completed=len(steps))
+    rec = snapshot.recommender
+    out.print(
+        f"market model as of {snapshot.as_of_year} (trained on {rec.train_years_}, "
+        f"{rec.n_train_rows_:,} rows; neighbour uplift {snapshot.neighbour_uplift:.2f}) saved to "
+        f"{snapshot.folder} in {time.perf_counter() - started:.0f} s"
+    )
+
+
+@app.command()
+def fit() -> None:
+    """Fit the market recommender on the loaded trade data and save it for the web pages, API and CLI.
+
+    `exportpilot data load ots` does this after loading; run it again after changing the model's code.
+    """
+    warehouse = Warehouse.from_settings()
+    if "flows_group" not in warehouse.tables():
+        console.print("[bold red]Error:[/] no trade data loaded: run `exportpilot data load ots` first")
+        raise typer.Exit(code=1)
+    fit_market_model(warehouse, console)
+
+
+def _snapshot_for(trade_dir: Path | None, as_of: int | None) -> MarketSnapshot:
+    """The saved market model, or (with --trade-dir / --as-of) one fitted now on that data."""
+    from exportpilot.markets.store import (
+        build_snapshot,
+        current_snapshot,
+        hs_tables_from_trade_dir,
+        hs_tables_from_warehouse,
+    )
+
+    if trade_dir is None and as_of is None:
+        return current_snapshot()
+    panel = _open_panel(trade_dir, as_of)
+    if as_of is not None and panel.max_year < as_of:
+        raise _fail(f"--as-of {as_of}: the data ends in {panel.max_year}")
+    if trade_dir is not None:
+        groups, imports = hs_tables_from_trade_dir(trade_dir)
+    else:
+        groups, imports = hs_tables_from_warehouse(Warehouse.from_settings())
+    folder = Path(tempfile.mkdtemp(prefix="exportpilot-markets-")) / "model"
+    with console.status(f"fitting the market recommender as of {panel.max_year}…"):
+        return build_snapshot(panel, folder, hs_groups=groups, hs4_imports=imports)
+
+
 @app.command()
 def recommend(
-    product: Annotated[str, typer.Option("--product", help="Product group, e.g. Machines.")],
-    exporter: Annotated[str, typer.Option("--exporter", help="Exporting country (ISO3).")] = "KOR",
-    as_of: Annotated[
-        int | None, typer.Option("--as-of", help="Last year of data; default: the latest.")
+    product: Annotated[
+        str | None,
+        typer.Option("--product", help="HS code (e.g. 854231) or product group (e.g. Machines)."),
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="Markets to show.")] = 15,
+    company: Annotated[
+        int | None,
+        typer.Option("--company", help="Company id: rank from its products' HS codes and current markets."),
+    ] = None,
+    exporter: Annotated[
+        str, typer.Option("--exporter", help="Exporting country (ISO3), with --product.")
+    ] = "KOR",
+    as_of: Annotated[
+        int | None,
+        typer.Option("--as-of", help="Fit now on data up to this year instead of the saved model."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="New markets to show.")] = 15,
     block: Annotated[
         list[str] | None, typer.Option("--block", help="What-if: partner closed (ISO3; repeatable).")
     ] = None,
     tariff: Annotated[
-        list[str] | None, typer.Option("--tariff", help="What-if: ISO3=PERCENT tariff increase, e.g. USA=25.")
+        list[str] | None,
+        typer.Option(
+            "--tariff", help="What-if: ISO3=PERCENT (or ISO3:PERCENT) tariff increase, e.g. USA=25."
+        ),
     ] = None,
     trade_dir: Annotated[
         Path | None,
-        typer.Option("--trade-dir", help="Trade folder; default: the warehouse, else shared data."),
+        typer.Option("--trade-dir", help="Fit now on this trade folder instead of the saved model."),
     ] = None,
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Also write every market with its evidence as CSV.")
     ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Country names: en or ko.")] = "en",
 ) -> None:
-    """Rank markets for one exporter and product group, with the evidence and an optional what-if."""
-    from exportpilot.markets.recommender import MarketRecommender, NotEnoughHistory
+    """Rank export markets for a product of a country, or for a company, with the evidence and a what-if.
 
-    tariffs: dict[str, float] = {}
-    for item in tariff or []:
-        code, _, pct = item.partition("=")
-        try:
-            tariffs[code.strip().upper()] = float(pct)
-        except ValueError as exc:
-            raise _fail(f"--tariff {item!r}: use ISO3=PERCENT, e.g. USA=25") from exc
+    With --company, the markets the company already sells in are its current position (listed apart,
+    never recommended as new) and new markets next to them are scored up. Uses the model saved by
+    `exportpilot data load ots` / `exportpilot markets fit` unless --trade-dir or --as-of is given.
+    """
+    from exportpilot.db.session import unit_of_work
+    from exportpilot.markets import service
+
+    if (product is None) == (company is None):
+        raise _fail("give either --product HS|GROUP (with --exporter) or --company ID")
+    if top < 1:
+        raise _fail("--top must be at least 1")
+    if lang not in ("en", "ko"):
+        raise _fail("--lang is en or ko")
     try:
-        panel = _open_panel(trade_dir, as_of)
-        rec = MarketRecommender(as_of_year=as_of).fit(panel)
-        ranking = rec.rank(exporter.upper(), product, block=_split(block), tariff_increase=tariffs)
-    except (NotEnoughHistory, KeyError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
+        blocked, tariffs = service.parse_block(block), service.parse_tariffs(tariff)
+        snapshot = _snapshot_for(trade_dir, as_of)
+        if company is not None:
+            with unit_of_work() as session:
+                firm, ranking = service.rank_company(
+                    session, company_id=company, actor=None, block=blocked, tariff=tariffs, snapshot=snapshot
+                )
+                title = f"{firm.name_en} (company {company})"
+                names = service.country_names(session, lang)
+        else:
+            ranking = service.rank_product(
+                actor=None,
+                product=str(product),
+                exporter=exporter,
+                block=blocked,
+                tariff=tariffs,
+                snapshot=snapshot,
+            )
+            title = f"{ranking.exporter} · {product}"
+            names = service.country_names(None, lang)
+    except NoTradeData as exc:
+        console.print(f"[bold red]Error:[/] {exc.message}", soft_wrap=True)
+        raise typer.Exit(code=1) from exc
     except ExportPilotError as exc:
         raise _fail(exc.message) from exc
+    except TradeDataError as exc:
+        raise _fail(exc.report.summary()) from exc
     if csv is not None:
-        ranking.to_csv(csv, index=False)
-    whatif = "rank_before" in ranking
-    grid = Table(
-        title=f"{exporter.upper()} · {product} · as of {rec.as_of_year_}: where exports will grow most"
+        csv.write_text(service.to_csv(ranking, names=names))
+    _print_ranking(ranking, names, title=title, top=top)
+
+
+def _money(value: float) -> str:
+    if pd.isna(value):
+        return ""
+    return f"{value / 1e6:,.2f}" if abs(value) < 1e8 else f"{value / 1e6:,.0f}"
+
+
+def _print_ranking(ranking: FirmRanking, names: dict[str, str], *, title: str, top: int) -> None:
+    whatif = "rank_before" in ranking.markets
+    unit = "$M/yr" if ranking.unit == "usd" else "per $ exported"
+    places = ", ".join(
+        f"{m.code}→{m.group}" + (" (by chapter)" if m.via == "chapter" else "") for m in ranking.products
     )
-    cols = [
-        "rank",
-        "market",
-        "expected gain $M/yr",
-        "exports $M",
-        "imports $M",
-        "import growth 3y",
-        "km",
-        "RTA",
-    ]
-    if whatif:
-        cols[1:1] = ["was"]
-        cols += ["displaced $M", "absorbed $M"]
-    cols.append("drivers")
-    for col in cols:
-        grid.add_column(col)
-    for row in ranking.head(top).itertuples():
-        cells = [
-            str(row.rank),
-            row.partner_iso3,
-            f"{row.score / 1e6:,.1f}",
-            f"{row.exports_usd / 1e6:,.1f}",
-            f"{row.import_demand_usd / 1e6:,.0f}",
-            "" if pd.isna(row.import_growth_3y) else f"{row.import_growth_3y:+.0%}",
-            "" if pd.isna(row.distance_km) else f"{row.distance_km:,.0f}",
-            (row.korea_fta if isinstance(row.korea_fta, str) else "yes") if row.rta else "",
+    subtitle = f"as of {ranking.as_of_year}" + (f" · {places}" if places else "")
+    if ranking.skipped_groups:
+        subtitle += f" · no exports of {', '.join(ranking.skipped_groups)}"
+    out = Console()
+    for label, frame in (
+        ("new markets", ranking.new_markets.head(top)),
+        ("current markets", ranking.current),
+    ):
+        if frame.empty:
+            continue
+        grid = Table(title=f"{title} — {label}", caption=subtitle)
+        cols = [
+            "rank",
+            "market",
+            f"expected gain {unit}",
+            "firm $M" if ranking.current_markets else "",
+            "imports $M",
         ]
+        cols += ["import growth 3y", "km", "FTA/RTA", "near", "HS4 mix"]
         if whatif:
-            cells[1:1] = [str(row.rank_before)]
-            cells += [f"{row.displaced_usd / 1e6:,.1f}", f"{row.absorbed_usd / 1e6:,.1f}"]
-        cells.append(row.drivers)
-        grid.add_row(*cells)
-    Console().print(grid)
+            cols[1:1] = ["was"]
+            cols += ["displaced $M", "absorbed $M"]
+        cols = [c for c in cols if c]
+        for col in cols:
+            grid.add_column(col)
+        for row in frame.itertuples():
+            gain = _money(row.expected_gain_usd) if ranking.unit == "usd" else f"{row.score:.4f}"
+            cells = [
+                "" if pd.isna(row.rank) else str(row.rank),
+                f"{names.get(row.partner_iso3, row.partner_iso3)} ({row.partner_iso3})",
+                gain,
+            ]
+            if ranking.current_markets:
+                cells.append(_money(row.firm_exports_usd))
+            cells += [
+                _money(row.import_demand_usd),
+                "" if pd.isna(row.import_growth_3y) else f"{row.import_growth_3y:+.0%}",
+                "" if pd.isna(row.distance_km) else f"{row.distance_km:,.0f}",
+                (row.korea_fta if isinstance(row.korea_fta, str) else "RTA") if row.rta is True else "",
+                row.near_current,
+                f"{row.demand_mix:.2f}",
+            ]
+            if whatif:
+                cells[1:1] = ["" if pd.isna(row.rank_before) else str(row.rank_before)]
+                cells += [_money(row.displaced_usd), _money(row.absorbed_usd)]
+            grid.add_row(*cells)
+        out.print(grid)
+
+
+@app.command("company-markets")
+def company_markets(
+    company: Annotated[int, typer.Option("--company", help="Company id.")],
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year of the exports to record (with --set).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="ISO3=USD exports to a country in --year (repeatable); replaces that year."
+        ),
+    ] = None,
+) -> None:
+    """Show, or record (--year with --set), a company's exports by destination: its current markets."""
+    from exportpilot.db.session import unit_of_work
+    from exportpilot.markets import service
+    from exportpilot.markets.schemas import ExportMarketIn, ExportMarketsUpdate
+
+    try:
+        with unit_of_work() as session:
+            if set_:
+                if year is None:
+                    raise _fail("--set needs --year")
+                markets = []
+                for item in set_:
+                    code, _, value = item.replace(":", "=").partition("=")
+                    try:
+                        markets.append(ExportMarketIn(country=code.strip(), value_usd=int(float(value))))
+                    except (ValueError, ValidationError) as exc:
+                        raise _fail(f"--set {item!r}: use ISO3=USD, e.g. VNM=250000") from exc
+                try:
+                    data = ExportMarketsUpdate(year=year, markets=markets)
+                except ValidationError as exc:
+                    raise _fail(f"--year/--set: {exc.errors()[0]['msg']}") from exc
+                service.set_export_markets(session, company_id=company, actor=None, data=data)
+            rows = service.list_export_markets(session, company_id=company, actor=None)
+            grid = Table(title=f"Company {company}: exports by destination")
+            for col in ("year", "country", "USD"):
+                grid.add_column(col, justify="right" if col == "USD" else "left")
+            for r in rows:
+                grid.add_row(str(r.year), r.country_code, f"{r.value_usd:,}")
+    except ExportPilotError as exc:
+        raise _fail(exc.message) from exc
+    Console().print(grid if rows else f"company {company} has no recorded export markets")

@@ -86,7 +86,7 @@ def texts(
 
     from exportpilot.matching.text import TextMatcher
 
-    matcher = TextMatcher(use_bridge=not no_bridge).fit(c_texts)
+    matcher = TextMatcher(use_bridge=not no_bridge).fit(c_texts, queries=q_texts)
     results = matcher.search(q_texts, top=top)
     rows = [
         (qi, rank, ci, score)

@@ -156,3 +156,30 @@ def product_cmd(
         console.print(f"[red]{exc.error}[/red]: {exc.message}")
         raise typer.Exit(1) from exc
     _emit(as_json, payload, title, ["#", "score", "buyer", "trust", "inquiry", "why"], cells)
+
+
+@app.command("index")
+def index_cmd(
+    products_only: bool = typer.Option(False, "--products-only", help="Only the products' vectors."),
+) -> None:
+    """Bring the matching vector index up to date (products, buyers' profiles and inquiries).
+
+    Embeds only the texts that are new or changed since the last run; the first match does the same
+    when this was not run. Does nothing with EXPORTPILOT_MATCHING_RETRIEVAL=lexical.
+    """
+    import time
+
+    from exportpilot.matching.retrieval import engine_enabled
+
+    if not engine_enabled():
+        console.print("matching retrieval is lexical (EXPORTPILOT_MATCHING_RETRIEVAL): no vectors to build")
+        return
+    steps = [("products", service.prepare_products)]
+    if not products_only:
+        steps.append(("buyers' profiles and inquiries", service.prepare_buyer_texts))
+    with unit_of_work() as session:
+        for label, prepare in steps:
+            started = time.perf_counter()
+            with console.status(f"embedding new or changed {label}…"):
+                n = prepare(session)
+            console.print(f"{label}: {n} texts indexed ({time.perf_counter() - started:.1f} s)")

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from exportpilot.demo.consultations import clear_consultation_demo, load_consultation_demo
+from exportpilot.demo.events import clear_demo_events, load_demo_events
 from exportpilot.demo.generator import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoData, DemoUser, generate_demo
 from exportpilot.errors import InvalidInput
 from exportpilot.kit.security import hash_password
@@ -182,6 +184,10 @@ def load_demo(
         row["buyer_id"] = buyer_ids[user.buyer_index] if user.buyer_index is not None else None
         user_rows.append(row)
     _insert(session, User, user_rows)
+    # The demo event (events domain): a small generated consultation meeting; not part of the counts.
+    load_demo_events(session, data, company_ids=company_ids, buyer_ids=buyer_ids)
+    # The online consultation room: some demo advisors' availability at overseas offices (not in counts).
+    load_consultation_demo(session, advisor_ids)
 
     counts = {
         "users": len(advisor_ids) + len(user_rows),
@@ -200,6 +206,8 @@ def clear_demo(session: Session) -> None:
     demo_users = select(User.id).where(User.email.endswith(f"@{DEMO_EMAIL_DOMAIN}", autoescape=True))
     companies = select(Company.id).where(Company.is_generated.is_(True))
     buyers = select(Buyer.id).where(Buyer.is_generated.is_(True))
+    clear_demo_events(session)
+    clear_consultation_demo(session)
     statements = (
         update(Company).where(Company.advisor_id.in_(demo_users)).values(advisor_id=None),
         update(AuditEntry).where(AuditEntry.actor_id.in_(demo_users)).values(actor_id=None),

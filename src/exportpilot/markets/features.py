@@ -69,6 +69,39 @@ FEATURES = [
     "itc_ratio",
 ]
 
+#: The features grouped into the evidence a person reads (the web page charts one bar per family): how much
+#: each family moves a market's log score, from the trees' SHAP contributions.
+FEATURE_FAMILIES: dict[str, list[str]] = {
+    "position": [
+        "x0_log",
+        "x_mean_log",
+        "x3_log",
+        "x_growth1",
+        "x_growth3",
+        "x_years_active",
+        "share_of_exporter",
+        "share_of_market",
+        "share_of_market_growth3",
+    ],
+    "demand": ["m0_log", "m_share_world", "imp_total_log", "gdp_j_log", "gdppc_j_log"],
+    "demand_growth": ["m_growth1", "m_growth3", "gdp_j_growth3"],
+    "supply": [
+        "s0_log",
+        "s_growth3",
+        "s_share_world",
+        "s_share_world_growth3",
+        "s_n_markets",
+        "rca_log",
+        "e_log",
+        "gdppc_i_log",
+    ],
+    "relatedness": ["density", "n_products_ij", "b0_log", "b_other_log", "b_growth3", "ease"],
+    "distance": ["dist_log", "rel_dist", "contig", "comlang_off", "colony", "smctry"],
+    "agreements": ["rta"],
+    "itc_potential": ["itc_potential_log", "itc_untapped_log", "itc_ratio"],
+    "neighbours": ["nb_contig_share", "nb_near_share", "nb_near_growth3"],
+}
+
 #: Evidence columns kept in USD (not logs) for people and for the baselines.
 EVIDENCE = [
     "x0",
@@ -142,13 +175,10 @@ def build_features(
     con = panel.con
     lo, hi = years[0] - 3, years[-1] + horizon
     ys = _in_list(years)
-    product_filter = ""
-    if products is not None:
-        product_filter = "AND product IN (" + ", ".join(checks.quote(p) for p in products) + ")"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _f AS
         SELECT year, product AS k, exporter AS i, importer AS j, value AS v
-        FROM flows WHERE year BETWEEN {lo} AND {hi} {product_filter}"""
+        FROM flows WHERE year BETWEEN {lo} AND {hi}"""
     )
     # Totals by year: exporter × product (s), importer × product (m), product (w), pair (b), exporter (e),
     # importer (it), world (wt).
@@ -223,9 +253,12 @@ def build_features(
         FROM _xl x JOIN gravity g ON g.exporter_iso3 = x.i AND g.importer_iso3 = x.j
         WHERE x.v0 > 0 GROUP BY ALL"""
     )
+    # Only the candidates are restricted: bilateral totals, RCA, density and the like use every product.
     exporter_filter = ""
     if exporters is not None:
         exporter_filter = "AND i IN (" + ", ".join(checks.quote(e) for e in exporters) + ")"
+    if products is not None:
+        exporter_filter += " AND k IN (" + ", ".join(checks.quote(p) for p in products) + ")"
     keep = ""
     weight = "1.0"
     if sample_inactive < 1.0:

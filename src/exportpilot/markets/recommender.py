@@ -23,15 +23,21 @@ also on 2002): outcomes up to 2006, before any year the back-test reports (2006,
 
 from __future__ import annotations
 
+import json
+import os
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
+import duckdb
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
 from exportpilot.markets import whatif
-from exportpilot.markets.features import FEATURES, build_features, decode, dimension
+from exportpilot.markets.features import FEATURE_FAMILIES, FEATURES, build_features, dimension
 from exportpilot.markets.metrics import NEW_FROM_USD, order_lists, rank_in_lists
 from exportpilot.trade.panel import TradePanel
 
@@ -81,8 +87,13 @@ class MarketRecommender(BaseEstimator):
     feature_names_ : list of str
     feature_importances_ : pandas.Series
         Share of the total split gain per feature.
-    panel_ : TradePanel
-        The data the model ranks with (nothing after ``as_of_year_``).
+    countries_, products_ : numpy.ndarray
+        Country and product codes, indexed by the integer ids of the feature frames.
+    korea_fta_ : pandas.DataFrame
+        Korea's FTAs (``partner_iso3, agreement, year_in_force``), for the evidence.
+    panel_ : TradePanel or None
+        The data the model ranks with (nothing after ``as_of_year_``); ``None`` for a model read back with
+        ``load``, which ranks the candidates saved with it.
 
     Examples
     --------
@@ -216,8 +227,15 @@ class MarketRecommender(BaseEstimator):
         self.feature_importances_ = pd.Series(gains / max(gains.sum(), 1e-12), index=FEATURES).sort_values(
             ascending=False
         )
-        self.panel_ = panel
+        self.level_ = panel.level
+        self.countries_ = dimension(panel, "country")
+        self.products_ = dimension(panel, "product")
+        self.korea_fta_ = panel.con.execute(
+            "SELECT partner_iso3, agreement, year_in_force FROM korea_fta ORDER BY 1, 3"
+        ).df()
+        self.panel_: TradePanel | None = panel
         self._candidates: pd.DataFrame | None = None
+        self._candidate_file: Path | None = None
         return self
 
     def _offset(self, frame: pd.DataFrame) -> np.ndarray:
@@ -237,7 +255,9 @@ class MarketRecommender(BaseEstimator):
             Candidates from ``markets.features.build_features`` at the as-of year.
         """
         self._check_fitted()
-        raw = self.booster_.predict(frame[FEATURES].to_numpy(np.float32), raw_score=True)
+        raw = self.booster_.predict(
+            frame[FEATURES].to_numpy(np.float32), raw_score=True, num_threads=self.n_jobs
+        )
         return np.exp(raw + self._offset(frame))
 
     def predict_gain(self, frame: pd.DataFrame) -> np.ndarray:
@@ -257,6 +277,8 @@ class MarketRecommender(BaseEstimator):
         self._check_fitted()
         if exporters is None and products is None and self._candidates is not None:
             return self._candidates
+        if self.panel_ is None:
+            return self._saved_candidates(exporters, products)
         frame = build_features(self.panel_, [self.as_of_year_], exporters=exporters, products=products)
         frame["score"] = self.predict_gain(frame)
         if exporters is None and products is None:
@@ -284,8 +306,7 @@ class MarketRecommender(BaseEstimator):
         keep = rank < top if top is not None else np.ones(len(frame), dtype=bool)
         out = frame.loc[keep, ["exporter_id", "product_id", "importer_id", "score"]].copy()
         out["rank"] = rank[keep] + 1
-        countries = dimension(self.panel_, "country")
-        product_names = dimension(self.panel_, "product")
+        countries, product_names = self.countries_, self.products_
         result = pd.DataFrame(
             {
                 "exporter_iso3": countries[out["exporter_id"].to_numpy()],
@@ -307,6 +328,7 @@ class MarketRecommender(BaseEstimator):
         tariff_increase: Mapping[str, float] | None = None,
         elasticity: float = whatif.ELASTICITY,
         explain: int = 3,
+        components: bool = False,
     ) -> pd.DataFrame:
         """Rank every partner market for one exporter and product, with the evidence.
 
@@ -323,12 +345,17 @@ class MarketRecommender(BaseEstimator):
             ``rank_before``, ``score_before``, ``displaced_usd`` and ``absorbed_usd``.
         explain : int
             How many of the strongest feature contributions to list per market in ``drivers``.
+        components : bool
+            Add ``c_<family>`` columns: how much each family of evidence (``features.FEATURE_FAMILIES``)
+            moves the market's log score, and ``c_base`` (the model's average plus the market's current
+            share of the exporter's exports, the start of the boosting).
 
         Returns
         -------
         pandas.DataFrame
             One row per partner: ``rank, partner_iso3, score`` (expected gain, USD a year),
             ``expected_exports_usd``, ``exports_usd`` (as-of year), ``exports_mean_usd`` (last three years),
+            ``exporter_total_usd`` (the exporter's mean exports of the product, last three years),
             ``share_of_exporter``, ``market_share``, ``import_demand_usd``, ``import_growth_3y``,
             ``distance_km``, ``rta``, ``korea_fta``, ``itc_supply``, ``itc_demand_usd``, ``itc_ease``,
             ``itc_potential_usd``, ``itc_untapped_usd``, ``density``, ``new_market``, ``drivers``.
@@ -346,8 +373,13 @@ class MarketRecommender(BaseEstimator):
             raise KeyError(
                 f"{exporter} has no exports of {product!r} in {self.as_of_year_ - 2}–{self.as_of_year_}"
             )
-        frame = decode(frame, self.panel_)
+        frame = self.decode(frame)
         out = self._evidence(frame, explain=explain)
+        if components:
+            contrib = self.contributions(frame)
+            for family, names in FEATURE_FAMILIES.items():
+                out[f"c_{family}"] = contrib[names].sum(axis=1).to_numpy()
+            out["c_base"] = contrib["bias"].to_numpy() + self._offset(frame)
         out = out.sort_values(["score", "import_demand_usd", "partner_iso3"], ascending=[False, False, True])
         out.insert(0, "rank", np.arange(1, len(out) + 1))
         out = out.reset_index(drop=True)
@@ -358,22 +390,49 @@ class MarketRecommender(BaseEstimator):
         return out.head(top) if top is not None else out
 
     def _largest_product(self, exporter: str) -> str:
-        row = self.panel_.con.execute(
-            "SELECT product FROM flows WHERE exporter = ? AND year = ? "
-            "GROUP BY product ORDER BY sum(value) DESC "
-            "LIMIT 1",
-            [exporter, self.as_of_year_],
-        ).fetchall()
-        if not row:
-            raise KeyError(f"{exporter} has no exports in {self.as_of_year_}")
-        return str(row[0][0])
+        if self.panel_ is not None:
+            row = self.panel_.con.execute(
+                "SELECT product FROM flows WHERE exporter = ? AND year = ? "
+                "GROUP BY product ORDER BY sum(value) DESC "
+                "LIMIT 1",
+                [exporter, self.as_of_year_],
+            ).fetchall()
+            if not row:
+                raise KeyError(f"{exporter} has no exports in {self.as_of_year_}")
+            return str(row[0][0])
+        frame = self._saved_candidates([exporter], None, columns=["product_id", "s0_log"])
+        if frame.empty:
+            raise KeyError(f"{exporter} has no exports in {self.as_of_year_ - 2}–{self.as_of_year_}")
+        return str(self.products_[int(frame.loc[frame["s0_log"].idxmax(), "product_id"])])
+
+    def exporter_products(self, exporter: str) -> list[str]:
+        """Return the products the exporter has exports of in the last three years (the lists it can rank)."""
+        self._check_fitted()
+        if self.panel_ is not None:
+            rows = self.panel_.con.execute(
+                "SELECT DISTINCT product FROM flows WHERE exporter = ? AND year BETWEEN ? AND ? ORDER BY 1",
+                [exporter, self.as_of_year_ - 2, self.as_of_year_],
+            ).fetchall()
+            return [str(r[0]) for r in rows]
+        frame = self._saved_candidates([exporter], None, columns=["DISTINCT product_id"])
+        return sorted(str(self.products_[i]) for i in frame["product_id"].to_numpy())
+
+    def decode(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Return ``frame`` with ``product, exporter, importer`` code columns added from their ids."""
+        out = frame.copy()
+        out["product"] = self.products_[out["product_id"].to_numpy()]
+        out["exporter"] = self.countries_[out["exporter_id"].to_numpy()]
+        out["importer"] = self.countries_[out["importer_id"].to_numpy()]
+        return out
 
     def _evidence(self, frame: pd.DataFrame, *, explain: int) -> pd.DataFrame:
-        fta = self.panel_.con.execute(
-            "SELECT partner_iso3, string_agg(agreement, '; ') AS korea_fta FROM korea_fta "
-            "WHERE year_in_force <= ? GROUP BY 1",
-            [self.as_of_year_],
-        ).df()
+        in_force = self.korea_fta_[self.korea_fta_["year_in_force"] <= self.as_of_year_]
+        fta = (
+            in_force.groupby("partner_iso3", sort=True)["agreement"]
+            .agg("; ".join)
+            .rename("korea_fta")
+            .reset_index()
+        )
         m3 = frame["m3"].to_numpy(np.float64)
         out = pd.DataFrame(
             {
@@ -383,6 +442,7 @@ class MarketRecommender(BaseEstimator):
                 + frame["score"].to_numpy(np.float64),
                 "exports_usd": frame["x0"].to_numpy(np.float64),
                 "exports_mean_usd": frame["x_mean"].to_numpy(np.float64),
+                "exporter_total_usd": frame["s_mean"].to_numpy(np.float64),
                 "share_of_exporter": frame["share_of_exporter"].to_numpy(np.float64),
                 "market_share": frame["share_of_market"].to_numpy(np.float64),
                 "import_demand_usd": frame["m0"].to_numpy(np.float64),
@@ -404,7 +464,9 @@ class MarketRecommender(BaseEstimator):
         names = out["partner_iso3"].map(dict(zip(fta["partner_iso3"], fta["korea_fta"], strict=True)))
         out["korea_fta"] = np.where(korea, names, None)
         if explain:
-            raw = self.booster_.predict(frame[FEATURES].to_numpy(np.float32), pred_contrib=True)
+            raw = self.booster_.predict(
+                frame[FEATURES].to_numpy(np.float32), pred_contrib=True, num_threads=self.n_jobs
+            )
             contrib = np.asarray(raw)[:, :-1]  # the last column is the bias
             order = np.argsort(-np.abs(contrib), axis=1)[:, :explain]
             out["drivers"] = [
@@ -415,3 +477,164 @@ class MarketRecommender(BaseEstimator):
     def get_feature_names_out(self) -> list[str]:
         """Return the names of the features the model uses."""
         return list(FEATURES)
+
+    def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Return each feature's contribution to each candidate's log score (SHAP values of the trees).
+
+        The log of a candidate's score is ``log(share + share_offset) + bias + sum(contributions) +
+        log(exporter's exports)``: the columns say how much each feature moved it from the model's average.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Candidates (e.g. from ``candidates``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per feature plus ``bias``, indexed like ``frame``.
+        """
+        self._check_fitted()
+        raw = self.booster_.predict(
+            frame[FEATURES].to_numpy(np.float32), pred_contrib=True, num_threads=self.n_jobs
+        )
+        return pd.DataFrame(np.asarray(raw), columns=[*FEATURES, "bias"], index=frame.index)
+
+    # ------------------------------------------------------------------ persistence
+    def save(
+        self,
+        folder: Path,
+        *,
+        extra_tables: Mapping[str, pd.DataFrame | None] | None = None,
+        extra_meta: Mapping[str, Any] | None = None,
+    ) -> Path:
+        """Write the fitted model and its scored candidates to ``folder`` (atomically); return the folder.
+
+        ``folder`` receives ``model.txt`` (the LightGBM trees), ``candidates.parquet`` (every exporter ×
+        product × partner at the as-of year with its features and score) and ``meta.json`` (parameters,
+        learned attributes, code dictionaries). ``load`` reads it back and ranks without the panel, so a web
+        request answers in milliseconds instead of re-fitting.
+
+        Parameters
+        ----------
+        folder : Path
+            Replaced as a whole: a reader sees the old model or the new one, never a mix.
+        extra_tables : mapping of str to pandas.DataFrame, optional
+            More tables to keep with the model, written as ``<name>.parquet`` (``None`` values skipped).
+        extra_meta : mapping, optional
+            More JSON-serialisable entries for ``meta.json`` (under ``"extra"``).
+        """
+        self._check_fitted()
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.tmp")
+        tmp.mkdir()
+        try:
+            self.booster_.save_model(str(tmp / "model.txt"))
+            frame = self.candidates()
+            frame.to_parquet(tmp / "candidates.parquet", index=False, row_group_size=100_000)
+            meta = {
+                "params": self.get_params(),
+                "as_of_year": self.as_of_year_,
+                "train_years": self.train_years_,
+                "n_train_rows": self.n_train_rows_,
+                "feature_names": self.feature_names_,
+                "feature_importances": self.feature_importances_.to_dict(),
+                "countries": [str(c) for c in self.countries_],
+                "products": [str(p) for p in self.products_],
+                "korea_fta": self.korea_fta_.to_dict(orient="records"),
+                "level": self.level_,
+                "extra": dict(extra_meta or {}),
+            }
+            for name, table in (extra_tables or {}).items():
+                if table is not None:
+                    table.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=1, default=_json_default))
+            old = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.old")
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+            _remove_tree(old)
+        finally:
+            _remove_tree(tmp)
+        return folder
+
+    @classmethod
+    def load(cls, folder: Path) -> MarketRecommender:
+        """Read a model written by ``save``; it ranks the saved candidates (``panel_`` is ``None``).
+
+        Raises
+        ------
+        FileNotFoundError
+            ``folder`` does not hold a saved model.
+        """
+        folder = Path(folder)
+        meta_file = folder / "meta.json"
+        if not meta_file.is_file() or not (folder / "model.txt").is_file():
+            raise FileNotFoundError(f"no saved market model in {folder}")
+        meta = json.loads(meta_file.read_text())
+        rec = cls(**meta["params"])
+        rec.booster_ = lgb.Booster(model_file=str(folder / "model.txt"))
+        rec.as_of_year_ = int(meta["as_of_year"])
+        rec.train_years_ = [int(y) for y in meta["train_years"]]
+        rec.n_train_rows_ = int(meta["n_train_rows"])
+        rec.feature_names_ = list(meta["feature_names"])
+        rec.feature_importances_ = pd.Series(meta["feature_importances"], dtype=np.float64)
+        rec.countries_ = np.array(meta["countries"], dtype=object)
+        rec.products_ = np.array(meta["products"], dtype=object)
+        rec.korea_fta_ = pd.DataFrame(
+            meta["korea_fta"], columns=["partner_iso3", "agreement", "year_in_force"]
+        )
+        rec.level_ = str(meta.get("level", "group"))
+        rec.panel_ = None
+        rec._candidates = None
+        rec._candidate_file = folder / "candidates.parquet"
+        return rec
+
+    @staticmethod
+    def _ids(codes: np.ndarray, wanted: Sequence[str]) -> list[int]:
+        index = {str(c): i for i, c in enumerate(codes)}
+        return [index[w] for w in wanted if w in index]
+
+    def _saved_candidates(
+        self,
+        exporters: Sequence[str] | None,
+        products: Sequence[str] | None,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Read the saved candidates of these exporters and products (a filtered Parquet scan)."""
+        if self._candidate_file is None:
+            raise RuntimeError("this model has neither a panel nor saved candidates")
+        where = ["true"]
+        for column, codes, wanted in (
+            ("exporter_id", self.countries_, exporters),
+            ("product_id", self.products_, products),
+        ):
+            if wanted is not None:
+                ids = self._ids(codes, wanted)
+                where.append(f"{column} IN ({', '.join(str(i) for i in ids) or 'NULL'})")
+        cols = ", ".join(columns) if columns else "*"
+        con = duckdb.connect()
+        try:
+            path = str(self._candidate_file).replace("'", "''")
+            frame = con.execute(f"SELECT {cols} FROM read_parquet('{path}') WHERE {' AND '.join(where)}").df()
+        finally:
+            con.close()
+        return frame
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
+
+
+def _remove_tree(path: Path) -> None:
+    if not path.exists():
+        return
+    for child in path.iterdir():
+        child.unlink()
+    path.rmdir()

@@ -451,6 +451,12 @@ class VectorIndex(IndexBase):
         self._build_lookups()
         return self
 
+    def rows(self) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+        """Keys, normalised vectors and metadata of every row, in the order they were added."""
+        if not hasattr(self, "index_"):
+            raise RuntimeError("VectorIndex is not fitted")
+        return self.keys_.copy(), self.vectors_[self.pos_], self.meta_.copy()
+
 
 class PgVectorIndex(IndexBase):
     """The same index in PostgreSQL with the ``pgvector`` extension (HNSW, cosine).
@@ -583,6 +589,95 @@ class PgVectorIndex(IndexBase):
         """Drop the table."""
         with self._connect() as conn:
             conn.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    # -- incremental maintenance ---------------------------------------------------------------
+    def open(self, columns: Mapping[str, str]) -> PgVectorIndex:
+        """Use the table as it is, creating it (empty, with its HNSW index) when it does not exist.
+
+        Parameters
+        ----------
+        columns : mapping of column name → SQL type (``"text"``, ``"bigint"``, ``"boolean"``, ...)
+            The metadata columns of a new table.
+
+        Returns
+        -------
+        PgVectorIndex
+            ``self``, ready for :meth:`upsert`, :meth:`delete`, :meth:`rows` and :meth:`search`.
+        """
+        if not _IDENT.match(self.table):
+            raise ValueError(f"table name {self.table!r}: use lower-case letters, digits and _")
+        types = {"text", "bigint", "boolean", "double precision"}
+        for col, typ in columns.items():
+            if not _IDENT.match(col) or typ not in types or col in ("key", "embedding"):
+                raise ValueError(f"metadata column {col!r} of type {typ!r} is not allowed")
+        with self._connect() as conn:
+            col_sql = "".join(f", {c} {t}" for c, t in columns.items())
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table} "
+                f"(key bigint PRIMARY KEY, embedding vector({self.ndim}){col_sql})"
+            )
+            conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_hnsw ON {self.table} "
+                f"USING hnsw (embedding vector_cosine_ops) "
+                f"WITH (m = {int(self.connectivity)}, ef_construction = {int(self.expansion_add)})"
+            )
+            found = conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND table_schema = current_schema() ORDER BY ordinal_position",
+                [self.table],
+            ).fetchall()
+        cols = [r[0] for r in found if r[0] not in ("key", "embedding")]
+        self.meta_ = pd.DataFrame(columns=cols)
+        return self
+
+    def upsert(
+        self, keys: Sequence[int] | np.ndarray, vectors: np.ndarray, meta: Mapping[str, Sequence[Any]]
+    ) -> None:
+        """Insert rows, or replace the rows with the same keys (the HNSW index follows)."""
+        x = _normalize(vectors) if len(vectors) else np.zeros((0, self.ndim), np.float32)
+        cols = list(self.meta_.columns)
+        if set(meta) != set(cols):
+            raise ValueError(f"metadata columns {sorted(meta)} differ from the table's {cols}")
+        if not len(keys):
+            return
+        names = ", ".join(["key", "embedding", *cols])
+        marks = ", ".join(["%s"] * (2 + len(cols)))
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["embedding", *cols])
+        values = [list(meta[c]) for c in cols]
+        rows = [[int(k), x[i], *(_py(v[i]) for v in values)] for i, k in enumerate(keys)]
+        with self._connect() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {self.table} ({names}) VALUES ({marks}) "
+                f"ON CONFLICT (key) DO UPDATE SET {updates}",
+                rows,
+            )
+
+    def delete(self, keys: Sequence[int] | np.ndarray) -> None:
+        """Delete the rows of ``keys`` (unknown keys are ignored)."""
+        if len(keys):
+            with self._connect() as conn:
+                conn.execute(f"DELETE FROM {self.table} WHERE key = ANY(%s)", [[int(k) for k in keys]])
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+        """Keys, normalised vectors and metadata of every row, by key."""
+        cols = list(self.meta_.columns)
+        with self._connect() as conn:
+            found = conn.execute(
+                f"SELECT {', '.join(['key', 'embedding', *cols])} FROM {self.table} ORDER BY key"
+            ).fetchall()
+        keys = np.array([int(r[0]) for r in found], dtype=np.int64)
+        vecs = (
+            np.stack([np.asarray(_vector_values(r[1]), dtype=np.float32) for r in found])
+            if found
+            else np.zeros((0, self.ndim), np.float32)
+        )
+        meta = pd.DataFrame([list(r[2:]) for r in found], columns=cols)
+        return keys, vecs, meta
+
+
+def _vector_values(v: Any) -> Any:
+    """The numbers of a pgvector value (psycopg returns ``Vector`` or a numpy array by version)."""
+    return v.to_numpy() if hasattr(v, "to_numpy") else v
 
 
 def _sql_type(series: pd.Series) -> str:

@@ -1,10 +1,11 @@
-"""Text retrieval for matching: the cross-lingual text engine when it is installed, else a lexical one.
+"""Text retrieval for matching: the cross-lingual text engine (default), or a lexical one.
 
-The engine (``matching/text.py``, ``TextMatcher``: ``fit(corpus)``, ``search(queries, top)``) is
-imported lazily and fitted once per corpus (kept in memory, keyed by the corpus texts), so matching
-works without it, on character n-gram TF-IDF (also fitted once per corpus), and every result says which
-retriever ranked it.
-``EXPORTPILOT_MATCHING_RETRIEVAL=lexical`` turns the engine off.
+The engine (``matching/text.py``, ``TextMatcher``) is fitted once per corpus and kept in memory, keyed
+by the corpus texts. A corpus with stable ids (the products, the buyers' texts) keeps its e5 vectors in
+the vector index (:class:`~exportpilot.matching.vectors.CorpusVectors`: pgvector on PostgreSQL, a
+usearch file under the var folder otherwise), so a new process or a changed product embeds only what
+is new. ``EXPORTPILOT_MATCHING_RETRIEVAL=lexical`` uses character n-gram TF-IDF instead (also fitted
+once per corpus); every result says which retriever ranked it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -28,10 +30,39 @@ ENGINE = "text-engine"
 _CACHE_SIZE = 4
 _fitted: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
+_engine_lock = threading.Lock()  # one engine fit at a time (the lexical cache stays available)
 
 
-def _corpus_key(corpus: Sequence[str]) -> str:
-    return hashlib.sha1("\x1e".join(corpus).encode()).hexdigest()
+@dataclass(frozen=True)
+class Corpus:
+    """Texts to search, with what lets their vectors persist.
+
+    Attributes
+    ----------
+    texts : list of str
+    keys : list of int or None
+        A stable id per text (e.g. the product id); with ``name`` and ``database_url``, the engine
+        keeps the texts' vectors in the vector index.
+    name : str or None
+        The index's corpus name (``"products"``, ``"buyer_texts"``).
+    database_url : str or None
+        The database the texts come from.
+    hs_codes : list of str or None
+        A known HS code per text (or ``None``), used by the engine's HS bridge and kept in the index.
+    """
+
+    texts: list[str]
+    keys: list[int] | None = None
+    name: str | None = None
+    database_url: str | None = None
+    hs_codes: list[str | None] | None = field(default=None)
+
+
+def _corpus_key(corpus: Sequence[str], extra: Sequence[object] = ()) -> str:
+    h = hashlib.sha1("\x1e".join(corpus).encode())
+    if extra:
+        h.update("\x1f".join(map(str, extra)).encode())
+    return h.hexdigest()
 
 
 def _lexical_index(corpus: Sequence[str]) -> tuple[TfidfVectorizer, Any] | None:
@@ -75,41 +106,75 @@ def _engine() -> Any | None:
     return getattr(text, "TextMatcher", None)
 
 
-def _fitted_matcher(matcher_cls: Any, corpus: Sequence[str]) -> Any:
-    key = "engine:" + _corpus_key(corpus)
+def engine_enabled() -> bool:
+    """Whether matching ranks with the text engine (else lexical)."""
+    return _engine() is not None
+
+
+def _fitted_matcher(matcher_cls: Any, corpus: Corpus) -> Any:
+    key = "engine:" + _corpus_key(corpus.texts, corpus.hs_codes or ())
     with _lock:
         if key in _fitted:
             _fitted.move_to_end(key)
             return _fitted[key]
-        matcher = matcher_cls().fit(list(corpus))
-        _fitted[key] = matcher
-        while len(_fitted) > _CACHE_SIZE:
-            _fitted.popitem(last=False)
+    with _engine_lock:
+        with _lock:
+            if key in _fitted:  # fitted by another thread meanwhile
+                return _fitted[key]
+        dense = None
+        if corpus.keys is not None and corpus.name and corpus.database_url:
+            from exportpilot.matching.vectors import CorpusVectors
+
+            try:
+                dense = CorpusVectors(corpus.name, corpus.database_url).sync(
+                    corpus.keys, corpus.texts, {"hs_code": corpus.hs_codes or [None] * len(corpus.texts)}
+                )
+            except Exception as exc:  # a broken index must not stop matching; the log says why
+                log.warning("%s vectors not persisted, embedded in memory: %s", corpus.name, exc)
+        meta = [{"hs_code": c} for c in corpus.hs_codes] if corpus.hs_codes is not None else None
+        if dense is None and meta is None:
+            matcher = matcher_cls().fit(list(corpus.texts))
+        else:
+            matcher = matcher_cls().fit(list(corpus.texts), corpus_meta=meta, corpus_dense=dense)
+        with _lock:
+            _fitted[key] = matcher
+            while len(_fitted) > _CACHE_SIZE:
+                _fitted.popitem(last=False)
         return matcher
 
 
-def _engine_scores(matcher_cls: Any, query: str, corpus: Sequence[str]) -> list[float]:
+def prepare(corpus: Corpus) -> None:
+    """Fit the engine on ``corpus`` now (persisting its vectors), so that the first match is fast."""
+    matcher_cls = _engine()
+    if matcher_cls is not None and corpus.texts:
+        _fitted_matcher(matcher_cls, corpus)
+
+
+def _engine_scores(matcher_cls: Any, query: str, corpus: Corpus) -> list[float]:
     """The engine's score of every corpus text, scaled to 0-1 over the corpus (it fuses z-scores)."""
-    result = _fitted_matcher(matcher_cls, corpus).search([query], top=len(corpus))
-    raw = np.full(len(corpus), np.nan)
+    n = len(corpus.texts)
+    result = _fitted_matcher(matcher_cls, corpus).search([query], top=n)
+    raw = np.full(n, np.nan)
     for index, score in result[0]:
         raw[int(index)] = float(score)
     if np.isnan(raw).all():
-        return [0.0] * len(corpus)
+        return [0.0] * n
     low, high = np.nanmin(raw), np.nanmax(raw)
     scaled = (raw - low) / (high - low) if high > low else np.ones_like(raw)
     return [0.0 if np.isnan(s) else float(s) for s in scaled]
 
 
-def text_scores(query: str, corpus: Sequence[str]) -> tuple[list[float], str]:
+def text_scores(query: str, corpus: Sequence[str] | Corpus) -> tuple[list[float], str]:
     """Similarity of ``query`` to each text of ``corpus`` (0-1), and the name of the retriever used."""
+    if not isinstance(corpus, Corpus):
+        corpus = Corpus(list(corpus))
     matcher_cls = _engine()
-    if matcher_cls is not None and corpus:
+    if matcher_cls is not None and corpus.texts:
         try:
             return _engine_scores(matcher_cls, query, corpus), ENGINE
         except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
             log.warning("the text engine's API is not the one expected (%s); using lexical retrieval", exc)
-    return lexical_scores(query, corpus), LEXICAL
+    return lexical_scores(query, corpus.texts), LEXICAL
 
 
 def relative(scores: Sequence[float]) -> list[float]:

@@ -1,9 +1,9 @@
 """Match buyers' needs to exporters' products and back, with an explanation for every match.
 
 Retrieval finds the texts that say the same thing (``retrieval.text_scores``: the cross-lingual text
-engine when installed, else lexical); re-ranking (``rerank.score_match``) then weighs what a trade
-needs: HS compatibility, certifications, MOQ against quantity, price against target, the buyer's trust,
-and lowers pairs the buyer already declined.
+engine, whose product and buyer-text vectors persist in the vector index, or lexical); re-ranking
+(``rerank.score_match``) then weighs what a trade needs: HS compatibility, certifications, MOQ against
+quantity, price against target, the buyer's trust, and lowers pairs the buyer already declined.
 """
 
 from __future__ import annotations
@@ -30,7 +30,14 @@ from exportpilot.matching.rerank import (
     hs_level,
     score_match,
 )
-from exportpilot.matching.retrieval import relative, text_scores
+from exportpilot.matching.retrieval import (
+    ENGINE,
+    Corpus,
+    engine_enabled,
+    lexical_scores,
+    relative,
+    text_scores,
+)
 from exportpilot.models import Buyer, Company, Inquiry, Introduction, IntroductionStage, Product, Role, User
 from exportpilot.products import service as products
 
@@ -108,6 +115,44 @@ def profile_text(buyer: Buyer, hs: dict[str, str]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def database_url(session: Session) -> str:
+    """The URL of the session's database, password included (the vector index may connect to it)."""
+    return session.get_bind().engine.url.render_as_string(hide_password=False)
+
+
+def products_corpus(session: Session, pairs: list[tuple[Product, Company]], hs: dict[str, str]) -> Corpus:
+    """The products as the text engine's corpus; their vectors persist in the vector index."""
+    return Corpus(
+        texts=[product_text(p, hs) for p, _ in pairs],
+        keys=[p.id for p, _ in pairs],
+        name="products",
+        database_url=database_url(session),
+        hs_codes=[p.hs_code for p, _ in pairs],
+    )
+
+
+def prepare_products(session: Session) -> int:
+    """Embed the products that are new or changed into the vector index and fit the text engine on them.
+
+    Returns
+    -------
+    int
+        The number of products in the corpus.
+    """
+    from exportpilot.matching.retrieval import prepare
+
+    repo = MatchingRepository(session)
+    pairs = list(repo.products())
+    hs = repo.hs_descriptions([p.hs_code for p, _ in pairs])
+    prepare(products_corpus(session, pairs, hs))
+    return len(pairs)
+
+
+def _entry_key(buyer: Buyer, inquiry: Inquiry | None) -> int:
+    # one key space for profiles (even) and inquiries (odd) in the buyer_texts index
+    return 2 * int(inquiry.id) + 1 if inquiry is not None else 2 * int(buyer.id)
+
+
 def _declines(rows: list[tuple[Introduction, str | None]]) -> dict[int, list[Decline]]:
     out: dict[int, list[Decline]] = defaultdict(list)
     for intro, hs in rows:
@@ -140,7 +185,7 @@ def match_inquiry(
     repo = MatchingRepository(session)
     pairs = list(repo.products())
     hs = repo.hs_descriptions([inquiry.hs_code, *(p.hs_code for p, _ in pairs)])
-    raw, retrieval = text_scores(inquiry_text(inquiry, hs), [product_text(p, hs) for p, _ in pairs])
+    raw, retrieval = text_scores(inquiry_text(inquiry, hs), products_corpus(session, pairs, hs))
     text = relative(raw)
     need = need_of(inquiry)
     order = sorted(range(len(pairs)), key=lambda i: -text[i])
@@ -161,6 +206,50 @@ def match_inquiry(
     return inquiry, buyers.is_introducible(buyer, trust), results[:top], retrieval
 
 
+Entry = tuple[Buyer, Inquiry | None, Need, str]
+
+
+def _buyer_entries(session: Session) -> tuple[list[Buyer], list[Entry], Corpus]:
+    """Every active buyer's profile and open inquiries, and their texts as the engine's corpus."""
+    repo = MatchingRepository(session)
+    candidates = list(BuyerRepository(session).active(exclude_blocked=True))
+    by_buyer: dict[int, list[Inquiry]] = defaultdict(list)
+    for inquiry in InquiryRepository(session).open_of_buyers(b.id for b in candidates):
+        by_buyer[inquiry.buyer_id].append(inquiry)
+    hs_codes: list[str | None] = []
+    for b in candidates:
+        hs_codes += list(b.hs_interests or ())
+        hs_codes += [i.hs_code for i in by_buyer[b.id]]
+    hs = repo.hs_descriptions(hs_codes)
+    entries: list[Entry] = []
+    for b in candidates:
+        entries.append((b, None, profile_need(b), profile_text(b, hs)))
+        entries += [(b, i, need_of(i), inquiry_text(i, hs)) for i in by_buyer[b.id]]
+    corpus = Corpus(
+        texts=[e[3] for e in entries],
+        keys=[_entry_key(b, i) for b, i, _n, _t in entries],
+        name="buyer_texts",
+        database_url=database_url(session),
+        hs_codes=[i.hs_code if i is not None else None for _b, i, _n, _t in entries],
+    )
+    return candidates, entries, corpus
+
+
+def prepare_buyer_texts(session: Session) -> int:
+    """Embed the buyers' new or changed profiles and open inquiries into the vector index; fit the engine.
+
+    Returns
+    -------
+    int
+        The number of texts (profiles and inquiries) in the corpus.
+    """
+    from exportpilot.matching.retrieval import prepare
+
+    _candidates, entries, corpus = _buyer_entries(session)
+    prepare(corpus)
+    return len(entries)
+
+
 def match_product(
     session: Session, *, product_id: int, actor: User, top: int = 10
 ) -> tuple[Product, list[BuyerResult], str]:
@@ -174,20 +263,9 @@ def match_product(
     )
     top = max(1, min(top, MAX_TOP))
     repo = MatchingRepository(session)
-    candidates = list(BuyerRepository(session).active(exclude_blocked=True))
-    by_buyer: dict[int, list[Inquiry]] = defaultdict(list)
-    for inquiry in InquiryRepository(session).open_of_buyers(b.id for b in candidates):
-        by_buyer[inquiry.buyer_id].append(inquiry)
-    hs_codes = [product.hs_code]
-    for b in candidates:
-        hs_codes += list(b.hs_interests or ())
-        hs_codes += [i.hs_code for i in by_buyer[b.id]]
-    hs = repo.hs_descriptions(hs_codes)
-    entries: list[tuple[Buyer, Inquiry | None, Need, str]] = []
-    for b in candidates:
-        entries.append((b, None, profile_need(b), profile_text(b, hs)))
-        entries += [(b, i, need_of(i), inquiry_text(i, hs)) for i in by_buyer[b.id]]
-    raw, retrieval = text_scores(product_text(product, hs), [e[3] for e in entries])
+    candidates, entries, corpus = _buyer_entries(session)
+    hs = repo.hs_descriptions([product.hs_code])
+    raw, retrieval = text_scores(product_text(product, hs), corpus)
     text = relative(raw)
     offer = offer_of(product)
     # A first pass without trust picks the buyers worth scoring in full.
@@ -237,10 +315,23 @@ def score_pair(session: Session, *, buyer: Buyer, product: Product, inquiry: Inq
     repo = MatchingRepository(session)
     hs = repo.hs_descriptions([product.hs_code, inquiry.hs_code if inquiry else None, *buyer.hs_interests])
     query = inquiry_text(inquiry, hs) if inquiry else profile_text(buyer, hs)
-    raw, _ = text_scores(query, [product_text(product, hs)])
-    # One candidate has no best to be relative to: a lone pair keeps its raw similarity, scaled as the
-    # lexical scores of good matches are (about 0.5 for a close paraphrase).
-    text = min(1.0, 2 * raw[0]) if raw else 0.0
+    text = 0.0
+    if engine_enabled():
+        # the engine's scores are relative to a corpus: the product's place among all products, as
+        # match_inquiry ranks it (the fitted corpus is shared with the rankings)
+        pairs = list(repo.products())
+        hs_all = repo.hs_descriptions([p.hs_code for p, _ in pairs])
+        raw, used = text_scores(query, products_corpus(session, pairs, hs_all))
+        row = next((i for i, (p, _) in enumerate(pairs) if p.id == product.id), None)
+        if used == ENGINE and row is not None:
+            text = relative(raw)[row]
+        else:
+            text = min(1.0, 2 * lexical_scores(query, [product_text(product, hs)])[0])
+    else:
+        raw, _ = text_scores(query, [product_text(product, hs)])
+        # One candidate has no best to be relative to: a lone pair keeps its raw similarity, scaled as
+        # the lexical scores of good matches are (about 0.5 for a close paraphrase).
+        text = min(1.0, 2 * raw[0]) if raw else 0.0
     trust = buyers.trust_scores(session, [buyer])[buyer.id]
     declines = _declines(list(repo.introductions_between(buyer_ids=[buyer.id])))[buyer.id]
     return score_match(

@@ -17,6 +17,7 @@ The weights were chosen on the ``dev`` categories of :mod:`exportpilot.matching.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ import pandas as pd
 
 from exportpilot.matching.index import Filters, metadata_mask
 from exportpilot.matching.text_bridge import HSBridge, load_or_fit_bridge
-from exportpilot.matching.text_embed import E5Embedder, clean_text
+from exportpilot.matching.text_embed import DIM, E5Embedder, clean_text
 from exportpilot.matching.text_lexical import LexicalEncoder
 from exportpilot.matching.text_reference import ReferenceSet, default_references
 
@@ -141,7 +142,13 @@ class TextMatcher:
             classifier = default if default.exists() else None
         return cache_dir, classifier, settings.shared_data
 
-    def fit(self, corpus_texts: Sequence[object], corpus_meta: Sequence[dict] | None = None) -> TextMatcher:
+    def fit(
+        self,
+        corpus_texts: Sequence[object],
+        corpus_meta: Sequence[dict] | None = None,
+        queries: Sequence[object] | None = None,
+        corpus_dense: np.ndarray | None = None,
+    ) -> TextMatcher:
         """Embed and index the corpus.
 
         Parameters
@@ -151,6 +158,12 @@ class TextMatcher:
         corpus_meta : sequence of dict or None
             Per corpus text; a known ``"hs_code"`` (4 to 10 digits) is blended into its HS
             distribution with weight 0.5. Every key can be used as a filter in :meth:`search`.
+        queries : sequence of str or None
+            Queries that will be searched next, if known: they are embedded while the HS bridge
+            loads (on a first run it is fitted, which is pure Python and overlaps with the embedding).
+        corpus_dense : ndarray of shape (n_corpus, 384) or None
+            The corpus texts' ``passage:`` embeddings when they are already known (e.g. persisted in
+            the vector index by :class:`~exportpilot.matching.vectors.CorpusVectors`); else embedded.
 
         Returns
         -------
@@ -160,6 +173,8 @@ class TextMatcher:
         texts = [clean_text(t) for t in corpus_texts]
         if corpus_meta is not None and len(corpus_meta) != len(texts):
             raise ValueError("corpus_meta must have one entry per corpus text")
+        if corpus_dense is not None and np.shape(corpus_dense) != (len(texts), DIM):
+            raise ValueError(f"corpus_dense must have shape ({len(texts)}, {DIM})")
         self.corpus_meta_ = pd.DataFrame(
             [dict(m or {}) for m in corpus_meta] if corpus_meta is not None else [{}] * len(texts)
         )
@@ -168,28 +183,44 @@ class TextMatcher:
         self.text_embedder_ = self.embedder_ if self.cache_texts else E5Embedder(cache_dir=None)
         self.n_corpus_ = len(texts)
         self.corpus_texts_ = texts
-        self.corpus_dense_ = self.text_embedder_.embed(texts, "passage")
-        self.lexical_ = LexicalEncoder(ngram_range=(2, 4), morpheme_weight=0.5, max_df=0.5)
-        self.corpus_lexical_ = self.lexical_.fit_transform(texts)
         self.bridge_: HSBridge | None = None
-        self.hub_penalty_ = np.zeros(len(texts), np.float32)
+        pending: Future[HSBridge] | None = None
+        pool: ThreadPoolExecutor | None = None
         if self.use_bridge:
             if self.bridge is not None and hasattr(self.bridge, "hs4_"):
                 self.bridge_ = self.bridge
             else:
-                reference = self.reference if self.reference is not None else default_references(shared)
-                bridge = self.bridge or HSBridge(
-                    classifier_path=classifier,
-                    **(self.bridge_params or {}),
-                )
-                bridge.embedder = self.embedder_
-                self.bridge_ = load_or_fit_bridge(bridge, reference, cache_dir)
+                pool = ThreadPoolExecutor(1, thread_name_prefix="hs-bridge")
+                pending = pool.submit(self._load_bridge, classifier, shared, cache_dir)
+        try:
+            if corpus_dense is not None:
+                self.corpus_dense_ = np.asarray(corpus_dense, dtype=np.float32)
+            else:
+                self.corpus_dense_ = self.text_embedder_.embed(texts, "passage")
+            if queries is not None:
+                # kept in the embedder's memory for search()
+                self.text_embedder_.embed([clean_text(q) for q in queries], "query")
+            self.lexical_ = LexicalEncoder(ngram_range=(2, 4), morpheme_weight=0.5, max_df=0.5)
+            self.corpus_lexical_ = self.lexical_.fit_transform(texts)
+            if pending is not None:
+                self.bridge_ = pending.result()
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self.hub_penalty_ = np.zeros(len(texts), np.float32)
+        if self.bridge_ is not None:
             self.corpus_p4_, self.corpus_p6_ = self.bridge_.transform(texts, dense=self.corpus_dense_)
             if corpus_meta is not None:
                 self._blend_known_codes(corpus_meta)
             if self.hubness_k > 0 and len(self.bridge_.ref_dense_):
                 self.hub_penalty_ = self._hub_penalty(self.corpus_dense_, self.bridge_.ref_dense_)
         return self
+
+    def _load_bridge(self, classifier: Path | None, shared: Path | None, cache_dir: Path | None) -> HSBridge:
+        reference = self.reference if self.reference is not None else default_references(shared)
+        bridge = self.bridge or HSBridge(classifier_path=classifier, **(self.bridge_params or {}))
+        bridge.embedder = self.embedder_
+        return load_or_fit_bridge(bridge, reference, cache_dir)
 
     def _hub_penalty(self, corpus: np.ndarray, background: np.ndarray) -> np.ndarray:
         k = min(self.hubness_k, len(background))

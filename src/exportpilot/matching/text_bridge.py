@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from exportpilot.matching.text_embed import E5Embedder
 from exportpilot.matching.text_lexical import LexicalEncoder
-from exportpilot.matching.text_reference import ReferenceSet
+from exportpilot.matching.text_reference import ReferenceSet, script_of
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,12 @@ class HSBridge:
     lexical_floor, lexical_full : float
         Cosine of the nearest lexical neighbour below which the lexical votes are ignored, and above
         which they get their full share; in between the share grows linearly. The default (a step at
-        0.1) was best on the dev split; a higher floor protects Latin-script languages without
-        reference texts (Vietnamese, French) from chance n-gram overlaps but costs Korean recall.
+        0.1) was best on the dev split for Korean and other non-Latin texts.
+    latin_floor, latin_full : float
+        The same for texts in Latin script only. Character n-grams of a Vietnamese, French or Turkish
+        text overlap the English and Spanish references by chance (cosine 0.1-0.2), which steered the
+        bridge to wrong headings; a ramp from 0.2 to 0.35 ignores such overlaps and keeps the real
+        ones (an English or Spanish text near its heading name scores well above 0.35).
     dense_sources : tuple of str or None
         Reference sources embedded for the dense votes (``None``: all). By default only the English
         HS 2022 descriptions (6,800 texts): on the dev split, adding the Spanish names, short names and
@@ -87,6 +91,8 @@ class HSBridge:
         classifier_weight: float = 0.3,
         lexical_floor: float = 0.1,
         lexical_full: float = 0.1,
+        latin_floor: float = 0.2,
+        latin_full: float = 0.35,
     ) -> None:
         self.k = k
         self.temperature_dense = temperature_dense
@@ -98,6 +104,8 @@ class HSBridge:
         self.classifier_weight = classifier_weight
         self.lexical_floor = lexical_floor
         self.lexical_full = lexical_full
+        self.latin_floor = latin_floor
+        self.latin_full = latin_full
 
     # ------------------------------------------------------------------------------------------
     def fit(self, reference: ReferenceSet) -> HSBridge:
@@ -113,8 +121,6 @@ class HSBridge:
         HSBridge
             ``self``.
         """
-        from exportpilot.matching.text_reference import script_of
-
         if len(reference) == 0:
             raise ValueError("the HS bridge needs at least one reference text")
         codes = [c.strip() for c in reference.codes]
@@ -208,8 +214,10 @@ class HSBridge:
         dense_votes = sp.vstack(dv_parts, format="csr") if dv_parts else votes
         # trust the lexical votes as far as the nearest lexical neighbour is a real match: character
         # n-grams of a Vietnamese text overlap English ones by chance (cosine ~0.1-0.2)
-        span = max(self.lexical_full - self.lexical_floor, 1e-6)
-        ramp = np.clip((lex_best - self.lexical_floor) / span, 0, 1)
+        latin = np.array([script_of(t) == "latin" for t in texts], dtype=bool)
+        floor = np.where(latin, self.latin_floor, self.lexical_floor)
+        span = np.maximum(np.where(latin, self.latin_full, self.lexical_full) - floor, 1e-6)
+        ramp = np.clip((lex_best - floor) / span, 0, 1)
         wd = (1.0 - (1.0 - self.dense_weight) * ramp).astype(np.float32)
         votes = sp.diags(wd) @ dense_votes + sp.diags(1.0 - wd) @ lex_votes
         p4 = np.asarray((votes @ self.y4_).todense(), dtype=np.float32)
@@ -330,6 +338,8 @@ def load_or_fit_bridge(bridge: HSBridge, reference: ReferenceSet, cache_dir: Pat
             "dense_sources",
             "lexical_floor",
             "lexical_full",
+            "latin_floor",
+            "latin_full",
         )
     }
     key = hashlib.sha1(

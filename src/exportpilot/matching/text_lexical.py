@@ -88,6 +88,11 @@ class LexicalEncoder:
 
     def fit(self, texts: Sequence[str]) -> LexicalEncoder:
         """Learn the vocabularies and IDF weights from ``texts``."""
+        self._fit(texts)
+        return self
+
+    def _fit(self, texts: Sequence[str]) -> tuple[sp.csr_matrix | None, sp.csr_matrix | None]:
+        """Fit and return the unweighted blocks of ``texts`` (one pass over the n-grams)."""
         norm = [normalize(t) for t in texts]
         self.char_ = TfidfVectorizer(
             analyzer="char_wb",
@@ -97,14 +102,17 @@ class LexicalEncoder:
             min_df=1,
             dtype=np.float32,
         )
-        self.char_.fit(norm if any(norm) else ["_"])
+        chars = self.char_.fit_transform(norm) if any(norm) else None
+        if chars is None:
+            self.char_.fit(["_"])
         self.morph_ = None
+        morph_block = None
         if self.morpheme_weight > 0:
             morph = korean_morphemes(texts)
             if any(morph):
                 self.morph_ = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32)
-                self.morph_.fit(morph)
-        return self
+                morph_block = self.morph_.fit_transform(morph)
+        return chars, morph_block
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Lexical vectors of ``texts`` (rows L2-normalised; a text with no known n-gram is zero)."""
@@ -112,15 +120,24 @@ class LexicalEncoder:
         if not norm:
             width = len(self.char_.vocabulary_) + (len(self.morph_.vocabulary_) if self.morph_ else 0)
             return sp.csr_matrix((0, width), dtype=np.float32)
-        blocks = [self.char_.transform(norm)]
-        if self.morph_ is not None:
-            morph = korean_morphemes(texts)
-            blocks.append(self.morph_.transform(morph) * np.float32(self.morpheme_weight))
+        chars = self.char_.transform(norm)
+        morph = self.morph_.transform(korean_morphemes(texts)) if self.morph_ is not None else None
+        return self._combine(chars, morph)
+
+    def _combine(self, chars: sp.csr_matrix, morph: sp.csr_matrix | None) -> sp.csr_matrix:
+        blocks = [chars]
+        if morph is not None:
+            blocks.append(morph * np.float32(self.morpheme_weight))
         x = sp.hstack(blocks, format="csr", dtype=np.float32)
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms).astype(np.float32) @ x)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Fit on ``texts`` and return their vectors."""
-        return self.fit(texts).transform(texts)
+        """Fit on ``texts`` and return their vectors (the same as ``fit(texts).transform(texts)``)."""
+        chars, morph = self._fit(texts)
+        if chars is None:
+            return self.transform(texts)
+        if self.morph_ is not None and morph is None:
+            morph = self.morph_.transform(korean_morphemes(texts))
+        return self._combine(chars, morph)

@@ -48,6 +48,9 @@ class TrainedModel:
     path: Path
     n_cases: int
     warning: str | None
+    #: Product texts with a staff-confirmed HS code added from the database (the feedback loop).
+    n_feedback: int = 0
+    feedback_note: str | None = None
 
 
 def train_default(
@@ -56,6 +59,7 @@ def train_default(
     cases: Path | None = None,
     use_embeddings: bool = False,
     progress: Callable[[str, float], None] | None = None,
+    feedback: bool = True,
 ) -> TrainedModel:
     """Train the HS model on the configured cases (or the nomenclature alone) and save it.
 
@@ -69,6 +73,10 @@ def train_default(
         Add the sentence-embedding view (much slower to train; see :class:`HSClassifier`).
     progress : callable, optional
         Called as ``progress(stage, fraction)``.
+    feedback : bool, default=True
+        When a database is configured, add the products whose HS code agency staff confirmed, each
+        with the text its suggestions were made from (deduplicated; generated demo products left out;
+        see :func:`exportpilot.products.hs_suggestions.feedback_cases`).
 
     Returns
     -------
@@ -88,6 +96,21 @@ def train_default(
             str(source) if source is not None else "EXPORTPILOT_SHARED_DATA is not set or has no hs/ folder"
         )
         warning = NOMENCLATURE_ONLY_WARNING.format(where=where)
+    n_feedback, feedback_note = 0, None
+    if feedback:
+        from exportpilot.products.hs_suggestions import feedback_cases
+
+        known = {(" ".join(t.split()).casefold(), c[:6]) for t, c in zip(texts, codes, strict=True)}
+        confirmed = feedback_cases(settings, known=known)
+        texts, codes = [*texts, *confirmed.texts], [*codes, *confirmed.codes]
+        n_feedback, feedback_note = len(confirmed.texts), confirmed.note
+        if warning and n_feedback:
+            warning += f" (plus {n_feedback} product code(s) confirmed by agency staff)"
+        if confirmed.skipped_generated:
+            feedback_note = (
+                f"{confirmed.skipped_generated} confirmed code(s) of generated demo products left out"
+                + (f"; {feedback_note}" if feedback_note else "")
+            )
     cache = EmbeddingCache(embedding_cache_path(settings)) if use_embeddings else None
     model = HSClassifier(use_embeddings=use_embeddings).fit(
         texts, codes, progress=progress, embedding_cache=cache
@@ -97,7 +120,14 @@ def train_default(
     path = model.save(model_dir(settings))
     with _cache_lock:
         _loaded.pop(path, None)
-    return TrainedModel(model=model, path=path, n_cases=model.n_cases_, warning=warning)
+    return TrainedModel(
+        model=model,
+        path=path,
+        n_cases=model.n_cases_,
+        warning=warning,
+        n_feedback=n_feedback,
+        feedback_note=feedback_note,
+    )
 
 
 def load_default(settings: Settings) -> HSClassifier:

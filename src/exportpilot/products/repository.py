@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import Select, func, or_, select
 
 from exportpilot.kit.repository import LIKE_ESCAPE, RepositoryBase, contains
-from exportpilot.models import Product
+from exportpilot.models import Product, Role, User
 from exportpilot.products.schemas import ProductFilter
 
 
@@ -29,3 +32,18 @@ class ProductRepository(RepositoryBase[Product]):
         if f.hs_prefix:
             stmt = stmt.where(Product.hs_code.like(f"{f.hs_prefix}%"))
         return stmt.order_by(Product.id)
+
+    def confirmed_by_staff(self) -> Sequence[Any]:
+        """The HS codes confirmed by agency staff, with the text each was confirmed on, newest first."""
+        stmt = (
+            select(Product.hs_code, Product.hs_confirmed_text, Product.hs_confirmed_at, Product.is_generated)
+            .join(User, User.id == Product.hs_confirmed_by_id)
+            .where(
+                Product.hs_code.is_not(None),
+                Product.hs_confirmed_text.is_not(None),
+                Product.hs_confirmed_at.is_not(None),
+                User.role.in_([Role.admin, Role.advisor]),
+            )
+            .order_by(Product.hs_confirmed_at.desc(), Product.id.desc())
+        )
+        return self.session.execute(stmt).all()

@@ -6,7 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exportpilot.models import HSCodeSource, ProfileSource
+from exportpilot.products.profile import ProductProfile
+
 MAX_SPEC_ITEMS = 50
+#: Longest text the HS endpoints accept; the classifier reads the first 1,000 characters of it.
+MAX_HS_TEXT = 20_000
+MAX_HS_TEXTS = 100
 
 
 class _ProductFields(BaseModel):
@@ -105,6 +111,9 @@ class ProductRead(BaseModel):
     currency: str | None
     photo_url: str | None
     is_generated: bool
+    hs_source: HSCodeSource | None = Field(None, description="Where the HS code came from")
+    hs_confirmed_by_id: int | None = Field(None, description="Who confirmed the HS code")
+    hs_confirmed_at: datetime | None = Field(None, description="When the HS code was confirmed")
     created_at: datetime
     updated_at: datetime
 
@@ -113,3 +122,146 @@ class ProductFilter(BaseModel):
     q: str | None = Field(None, max_length=100)
     company_id: int | None = None
     hs_prefix: str | None = Field(None, pattern=r"^\d{2,6}$")
+
+
+# --------------------------------------------------------------------------- HS classification
+
+
+class HSClassifyRequest(BaseModel):
+    """Texts to classify: product descriptions in Korean, English or another language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    texts: list[str] = Field(
+        min_length=1,
+        max_length=MAX_HS_TEXTS,
+        description=f"1 to {MAX_HS_TEXTS} texts of 1 to {MAX_HS_TEXT:,} characters; the classifier reads the "
+        "first 1,000 characters of each.",
+        examples=[["냉동 소고기 등심", "Stainless steel chef knife, 20 cm"]],
+    )
+    top: int = Field(5, ge=1, le=20, description="Codes per text.")
+    explain: bool = Field(True, description="Add the nearest cases and nomenclature lines to each code.")
+
+    @field_validator("texts")
+    @classmethod
+    def _texts(cls, texts: list[str]) -> list[str]:
+        for i, text in enumerate(texts):
+            if not text.strip():
+                raise ValueError(f"text {i} is empty: send the product's name or description")
+            if len(text) > MAX_HS_TEXT:
+                raise ValueError(
+                    f"text {i} has {len(text):,} characters; at most {MAX_HS_TEXT:,} are accepted "
+                    "(the classifier reads the first 1,000)"
+                )
+        return texts
+
+
+class HSNeighbourRead(BaseModel):
+    text: str = Field(description="A labelled text close to the query: a customs case or a nomenclature line")
+    hs6: str
+    similarity: float
+    source: str = Field(description="case or nomenclature")
+
+
+class HSLineRead(BaseModel):
+    code: str
+    level: int
+    title: str
+
+
+class HSCandidateRead(BaseModel):
+    hs6: str
+    hs4: str
+    hs2: str
+    probability: float = Field(description="Calibrated probability that this is the right HS6 code")
+    title: str
+    hs4_title: str
+    hs2_title: str
+    in_nomenclature: bool = Field(
+        True, description="Whether the code is in the HS 2022 nomenclature (only those can be confirmed)"
+    )
+    neighbours: list[HSNeighbourRead] = Field(default_factory=list)
+    nomenclature: list[HSLineRead] = Field(default_factory=list)
+    nomenclature_similarity: float = 0.0
+    shared_words: list[str] = Field(default_factory=list)
+
+
+class HSModelInfo(BaseModel):
+    n_cases: int = Field(description="Labelled texts the model learned from")
+    n_classes: int
+    nomenclature_only: bool = Field(description="True when it was trained on the nomenclature alone")
+    review_threshold: float = Field(description="Below this top probability a result needs expert review")
+    views: list[str]
+
+
+class HSResult(BaseModel):
+    text: str = Field(description="The text as classified (cleaned, at most 1,000 characters)")
+    script: str = Field(description="korean, latin or other")
+    needs_review: bool = Field(description="An expert should decide: low confidence or an unusual text")
+    issue: str | None = Field(None, description="Why the text was treated with caution, if it was")
+    candidates: list[HSCandidateRead] = Field(
+        description="Best first; empty when the text could not be read (no letters, binary data)"
+    )
+
+
+class HSClassifyResponse(BaseModel):
+    model: HSModelInfo
+    results: list[HSResult]
+
+
+class HSCodeState(BaseModel):
+    """A product's HS code and where it came from."""
+
+    hs_code: str | None
+    hs_source: HSCodeSource | None
+    confirmed_by_id: int | None
+    confirmed_by_name: str | None = None
+    confirmed_at: datetime | None
+    model_probability: float | None = Field(
+        None, description="The classifier's probability for the code when it was confirmed"
+    )
+    training_data: bool = Field(
+        description="Whether the next `exportpilot hs train` learns from this confirmation "
+        "(agency staff's confirmations only)"
+    )
+
+
+class ProductHSSuggestions(HSResult):
+    product_id: int
+    text_digest: str = Field(
+        description="Fingerprint of the classified text; send it with a confirmation to make sure the "
+        "product's text has not changed since"
+    )
+    model: HSModelInfo
+    current: HSCodeState
+
+
+class HSCodeConfirm(BaseModel):
+    """Confirm or correct a product's HS code."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=12, description="HS 2022 subheading, 6 digits (dots allowed)")
+    source: HSCodeSource | None = Field(
+        None,
+        description="model: accept one of the classifier's suggestions (staff or the product's exporter); "
+        "advisor: set or correct it as agency staff; exporter: state it as the product's exporter. "
+        "Default: model when the code is among the suggestions, else by your role.",
+    )
+    text_digest: str | None = Field(
+        None, pattern=r"^[0-9a-f]{16}$", description="The suggestions' text_digest (optional)"
+    )
+
+
+# --------------------------------------------------------------------------- product profile
+
+
+class ProfileRead(BaseModel):
+    product_id: int
+    profile: ProductProfile
+    source: ProfileSource | None = Field(
+        description="extracted or edited; null when nothing is stored yet (the profile shown is a fresh "
+        "extraction)"
+    )
+    updated_at: datetime | None
+    stored: bool

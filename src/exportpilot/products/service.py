@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,7 +12,8 @@ from exportpilot.auth import policy
 from exportpilot.companies.service import get_company
 from exportpilot.errors import InvalidInput, NotFound, PermissionDenied
 from exportpilot.kit.pagination import PageParams
-from exportpilot.models import Company, Product, Role, User
+from exportpilot.models import Company, HSCodeSource, Product, ProfileSource, Role, User
+from exportpilot.products.profile import profile_of
 from exportpilot.products.repository import ProductRepository
 from exportpilot.products.schemas import ProductCreate, ProductFilter, ProductUpdate
 from exportpilot.reference import service as reference
@@ -28,6 +30,25 @@ def _validate_codes(session: Session, fields: dict[str, Any]) -> None:
         raise InvalidInput("hsk_code must start with the 6 digits of hs_code", field="hsk_code")
     if fields.get("currency"):
         fields["currency"] = reference.get_currency(session, fields["currency"], field="currency").code
+
+
+# Fields whose change re-extracts a profile that nobody edited by hand.
+PROFILE_INPUTS = frozenset(
+    {"name_ko", "name_en", "description_ko", "description_en", "specifications", "certifications"}
+)
+
+
+def refresh_profile(product: Product) -> None:
+    """Re-extract the product's profile from its texts, unless a person edited it."""
+    if product.profile_source == ProfileSource.edited:
+        return
+    product.profile = profile_of(product).model_dump(mode="json", exclude_none=True)
+    product.profile_source = ProfileSource.extracted
+    product.profile_updated_at = datetime.now(UTC)
+
+
+def _code_set_by(actor: User) -> HSCodeSource:
+    return HSCodeSource.exporter if actor.role == Role.exporter else HSCodeSource.advisor
 
 
 def get_product(session: Session, *, product_id: int, actor: User) -> Product:
@@ -61,7 +82,11 @@ def create_product(session: Session, *, data: ProductCreate, actor: User) -> Pro
     policy.require(policy.can_edit_company(actor, company), "you may not add products to this company")
     fields = data.model_dump()
     _validate_codes(session, fields)
-    product = ProductRepository(session).add(Product(**fields))
+    if fields.get("hs_code"):
+        fields["hs_source"] = _code_set_by(actor)
+    product = Product(**fields)
+    refresh_profile(product)
+    product = ProductRepository(session).add(product)
     audit.record(
         session,
         actor=actor,
@@ -92,7 +117,18 @@ def update_product(session: Session, *, product_id: int, data: ProductUpdate, ac
     hi = updates.get("price_max", product.price_max)
     if lo is not None and hi is not None and lo > hi:
         raise InvalidInput("price_min is above price_max", field="price_min")
+    if "hs_code" in updates and updates["hs_code"] != product.hs_code:
+        # A code typed into the product form is the editor's own, not yet confirmed by anyone.
+        updates |= {
+            "hs_source": _code_set_by(actor) if updates["hs_code"] else None,
+            "hs_confirmed_by_id": None,
+            "hs_confirmed_at": None,
+            "hs_confirmed_text": None,
+            "hs_model_probability": None,
+        }
     changes = audit.diff(product, updates)
+    if PROFILE_INPUTS & changes.keys():
+        refresh_profile(product)
     session.flush()
     if changes:
         audit.record(

@@ -118,12 +118,17 @@ def load_open_trade_statistics(warehouse: Warehouse, trade_dir: Path) -> list[Lo
     hs4_files = sorted(trade_dir.glob("reporter_hs4_*.parquet"))
     for path in hs4_files:
         reports.append(ots.stage_reporter_hs4(con, path, table=f"_hs4_{ots.hs4_year(path)}"))
+    groups_csv = trade_dir / "hs4_to_product_group.csv"
+    hs4_groups = _stage_hs4_groups(con, groups_csv, groups) if groups_csv.is_file() else None
+    # Everything is staged and checked: only now is anything written.
     warehouse.publish(
         con,
         "SELECT * FROM flows_group ORDER BY year, product_group, exporter_iso3, importer_iso3",
         "flows_group",
         flows,
     )
+    if hs4_groups is not None:
+        warehouse.publish(con, "SELECT * FROM hs4_group ORDER BY hs4", "hs4_group", hs4_groups)
     if hs4_files:
         union = " UNION ALL ".join(f"SELECT * FROM {r.table}" for r in reports[1:])
         hs4 = LoadReport(
@@ -137,8 +142,60 @@ def load_open_trade_statistics(warehouse: Warehouse, trade_dir: Path) -> list[Lo
             con, f"SELECT * FROM ({union}) ORDER BY year, reporter_iso3, hs4", "reporter_hs4", hs4
         )
         reports = [flows, hs4]
+    if hs4_groups is not None:
+        reports.append(hs4_groups)
     con.close()
     return reports
+
+
+def _stage_hs4_groups(con: duckdb.DuckDBPyConnection, path: Path, groups: Sequence[str] | None) -> LoadReport:
+    """Read ``hs4_to_product_group.csv`` into ``hs4_group``: HS4 codes of four digits, known groups."""
+    report = LoadReport(table="hs4_group", sources=[str(path)])
+    problem = checks.missing_columns(
+        con,
+        f"read_csv({checks.quote(str(path))}, header=true, all_varchar=true)",
+        ("hs4", "product_group"),
+        str(path),
+    )
+    if problem:
+        report.problems.append(problem)
+        raise TradeDataError(report)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _hs4_group_raw AS
+        SELECT {checks.quote(str(path))} AS _file, row_number() OVER () + 1 AS _row,
+               trim(hs4) AS hs4, trim(product_group) AS product_group
+        FROM read_csv({checks.quote(str(path))}, header=true, all_varchar=true)"""
+    )
+    rules = [
+        checks.RowCheck(
+            "bad_value",
+            "hs4 is not a four-digit code",
+            "NOT regexp_full_match(coalesce(hs4, ''), '[0-9]{4}')",
+            "hs4",
+        )
+    ]
+    if groups is not None:
+        allowed = ", ".join(checks.quote(g) for g in groups)
+        rules.append(
+            checks.RowCheck(
+                "unknown_product",
+                "product_group is not in product_groups.csv",
+                f"product_group IS NULL OR product_group NOT IN ({allowed})",
+                "product_group",
+            )
+        )
+    report.problems += checks.run_checks(con, "_hs4_group_raw", rules)
+    if report.problems:
+        raise TradeDataError(report)
+    # A heading listed under two groups goes to the alphabetically first (as markets.hs does).
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE hs4_group AS
+        SELECT hs4, min(product_group) AS product_group FROM _hs4_group_raw GROUP BY hs4"""
+    )
+    report.rows_read = int(checks.scalar(con, "SELECT count(*) FROM _hs4_group_raw"))
+    report.rows_loaded = int(checks.scalar(con, "SELECT count(*) FROM hs4_group"))
+    report.notes["headings_in_two_groups"] = report.rows_read - report.rows_loaded
+    return report
 
 
 def load_context(warehouse: Warehouse, trade_dir: Path | None = None) -> list[LoadReport]:

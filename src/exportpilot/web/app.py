@@ -13,9 +13,12 @@ from exportpilot.config import Settings
 from exportpilot.web.auth.pages import router as auth_router
 from exportpilot.web.buyers.pages import router as buyers_router
 from exportpilot.web.companies.pages import router as companies_router
+from exportpilot.web.consultations.pages import router as consultations_router
 from exportpilot.web.dashboard.pages import router as dashboard_router
 from exportpilot.web.errors import render_error
+from exportpilot.web.events.pages import router as events_router
 from exportpilot.web.forms import FormRejected
+from exportpilot.web.markets.pages import router as markets_router
 from exportpilot.web.matching.pages import router as matching_router
 from exportpilot.web.products.pages import router as products_router
 
@@ -48,3 +51,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     for router in (auth_router, dashboard_router, companies_router, products_router, buyers_router):
         app.include_router(router)
     app.include_router(matching_router)
+    app.include_router(events_router)
+    app.include_router(consultations_router)
+    app.include_router(markets_router)
