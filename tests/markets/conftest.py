@@ -11,6 +11,7 @@ import pytest
 from exportpilot.markets.recommender import MarketRecommender
 from exportpilot.trade.panel import TradePanel
 from tests.trade.conftest import shared_trade, small_trade_dir, write_small_trade_dir  # noqa: F401
+from tests.web.conftest import web_login  # noqa: F401
 
 #: A small, fast model for tests: the same code path as the default, fewer trees.
 FAST = {"n_estimators": 20, "train_years": 2, "sample_inactive": 0.2}

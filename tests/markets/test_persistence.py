@@ -13,7 +13,8 @@ from exportpilot.markets.recommender import MarketRecommender
 class TestSaveLoad:
     def test_round_trip_ranks_identically(self, fitted_2012: MarketRecommender, tmp_path: Path) -> None:
         folder = fitted_2012.save(tmp_path / "model")
-        assert sorted(p.name for p in folder.iterdir()) == ["candidates.parquet", "meta.json", "model.txt"]
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == ["candidates.parquet", "meta.json", "model.txt", "scale_model.txt"]
         loaded = MarketRecommender.load(folder)
         assert loaded.panel_ is None and loaded.as_of_year_ == 2012
         assert loaded.get_params() == fitted_2012.get_params()

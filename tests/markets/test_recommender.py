@@ -97,3 +97,26 @@ class TestNoLeakage:
         # The garbage is live: any reader that reaches past the as-of year trips on it.
         with pytest.raises(TradeDataError, match="negative"):
             TradePanel.from_trade_dir(tmp_path / "p", max_year=as_of + 1)
+
+
+class TestListShareTarget:
+    def test_scores_are_shares_of_the_lists_expected_total(self, fitted_2012: MarketRecommender) -> None:
+        """Within a list the trees' shares sum to one; the list-level model gives the total in USD."""
+        from exportpilot.markets.recommender import LIST_FEATURES
+
+        frame = fitted_2012.candidates(["KOR", "JPN"])
+        frame = frame.assign(share=fitted_2012.predict_gain_share(frame))
+        for _, lst in frame.groupby(["exporter_id", "product_id"]):
+            total = np.exp(
+                fitted_2012.scale_booster_.predict(lst[LIST_FEATURES].to_numpy(np.float32), raw_score=True)
+            )
+            assert lst["share"].sum() == pytest.approx(total[0], rel=1e-6)
+        np.testing.assert_allclose(frame["score"], frame["share"] * frame["s_mean"], rtol=1e-6)
+
+    def test_the_older_target_still_fits(self, small_panel: TradePanel) -> None:
+        rec = MarketRecommender(as_of_year=2012, target="exporter_share", **FAST).fit(
+            small_panel.restricted(2012)
+        )
+        assert rec.scale_booster_ is None and rec.rank("KOR", "Machines")["score"].is_monotonic_decreasing
+        with pytest.raises(ValueError, match="target"):
+            MarketRecommender(as_of_year=2012, target="bogus", **FAST).fit(small_panel.restricted(2012))

@@ -18,7 +18,7 @@ from exportpilot.config import get_settings
 from exportpilot.matching import text_bridge
 from exportpilot.matching.text import TextMatcher
 from exportpilot.matching.text_bridge import HSBridge, load_or_fit_bridge
-from exportpilot.matching.text_embed import E5Embedder, clean_text
+from exportpilot.matching.text_embed import E5Embedder, _key, clean_text
 from exportpilot.matching.text_eval import _hs92_headings, hangul_words, hold_out, score_rankings
 from exportpilot.matching.text_lexical import LexicalEncoder, korean_morphemes
 from exportpilot.matching.text_reference import (
@@ -163,6 +163,31 @@ class TestTextMatcher:
         assert why.query_hs4 and why.query_hs4[0][0] == es_ko.headings[0]
         assert why.score == pytest.approx(matcher.search([query], top=1)[0][0][1], abs=1e-5)
 
+    def test_precomputed_corpus_vectors_and_prefetched_queries(self, es_ko: SpanishToKorean) -> None:
+        plain = _lexical_bridge_matcher(es_ko).fit(es_ko.corpus).search(es_ko.queries, top=5)
+        dense = E5Embedder().embed(es_ko.corpus, "passage")
+        given = _lexical_bridge_matcher(es_ko).fit(es_ko.corpus, corpus_dense=dense, queries=es_ko.queries)
+        assert given.search(es_ko.queries, top=5) == plain
+        # the queries were embedded during fit, so search finds them in the embedder's memory
+        fresh = _lexical_bridge_matcher(es_ko).fit(es_ko.corpus, queries=es_ko.queries)
+        assert all(_key("query", clean_text(q)) in fresh.text_embedder_._mem for q in es_ko.queries)
+        with pytest.raises(ValueError, match="corpus_dense"):
+            _lexical_bridge_matcher(es_ko).fit(es_ko.corpus, corpus_dense=dense[:3])
+
+    def test_several_known_codes_share_the_weight(self, es_ko: SpanishToKorean) -> None:
+        one = [{"hs_code": es_ko.headings[0] + "00"}] + [{}] * (len(es_ko.corpus) - 1)
+        two = [{"hs_code": [es_ko.headings[0] + "00", es_ko.headings[1] + "00"]}] + [{}] * (
+            len(es_ko.corpus) - 1
+        )
+        a = _lexical_bridge_matcher(es_ko).fit(es_ko.corpus, corpus_meta=one)
+        b = _lexical_bridge_matcher(es_ko).fit(es_ko.corpus, corpus_meta=two)
+        bridge = a.bridge_
+        assert bridge is not None
+        h0, h1 = (list(bridge.hs4_).index(h) for h in es_ko.headings[:2])
+        assert a.corpus_p4_[0, h0] > b.corpus_p4_[0, h0] > 0.25
+        assert b.corpus_p4_[0, h1] >= 0.25  # half of the known-code weight
+        np.testing.assert_allclose(b.corpus_p4_[0].sum(), a.corpus_p4_[0].sum(), rtol=1e-5)
+
     def test_unfitted_and_bad_arguments(self) -> None:
         with pytest.raises(RuntimeError, match="not fitted"):
             TextMatcher().search(["x"])
@@ -220,6 +245,18 @@ class TestLexical:
         x = enc.transform(["냉동 고등어 필렛", "", "zzzz"])
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         assert norms[0] == pytest.approx(1.0, abs=1e-5) and norms[1] == 0.0
+
+    def test_fit_transform_is_fit_then_transform(self) -> None:
+        texts = [
+            "냉동 고등어 필렛",
+            "frozen mackerel fillets",
+            "aceite de oliva virgen",
+            "",
+            "양고기 냉장",
+        ] * 6
+        a = LexicalEncoder(max_df=0.5).fit_transform(texts)
+        b = LexicalEncoder(max_df=0.5).fit(texts).transform(texts)
+        assert a.shape == b.shape and abs(a - b).max() < 1e-6
 
     def test_clean_text(self) -> None:
         assert clean_text(None) == "" and clean_text(float("nan")) == ""

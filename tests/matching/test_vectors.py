@@ -105,6 +105,16 @@ class TestCorpusVectors:
 
             PgVectorIndex(pgvector_url, table="matching_products_vectors").drop()
 
+    def test_postgres_without_pgvector_falls_back_to_usearch(self, database_url: str) -> None:
+        from tests.matching.conftest import _server_with_vector
+
+        if not database_url.startswith("postgresql") or _server_with_vector(database_url):
+            pytest.skip("needs the PostgreSQL test cluster without the vector extension (make test-postgres)")
+        store = CorpusVectors("products", database_url)
+        assert store.backend == "usearch"
+        vecs = store.sync([1], ["원두 커피"])
+        assert vecs.shape == (1, 384) and (store.folder() / "hnsw.usearch").is_file()
+
     def test_bad_names_are_refused(self) -> None:
         with pytest.raises(ValueError, match="corpus name"):
             CorpusVectors("products; drop table x", "sqlite:///x.db")
@@ -168,3 +178,37 @@ class TestServiceWithTheEngine:
         )
         assert used == retrieval.ENGINE
         assert results[0].buyer.id == wants_tyres.id
+
+
+class TestIndexCommand:
+    def test_builds_then_finds_nothing_to_do(self, cli_engine, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        from sqlalchemy.orm import sessionmaker
+        from typer.testing import CliRunner
+
+        from exportpilot.cli.main import app
+        from exportpilot.db.session import unit_of_work
+        from exportpilot.reference.loader import load_reference
+
+        monkeypatch.setattr(text_module, "default_references", lambda shared: _small_reference())
+        with unit_of_work(sessionmaker(bind=cli_engine)) as session:
+            load_reference(session)
+            company = make_company(session)
+            for name in TEXTS[:3]:
+                make_product(session, company, hs_code=None, name_ko=name, name_en="", description_en="")
+        runner = CliRunner()
+        first = runner.invoke(app, ["match", "index", "--products-only"])
+        assert first.exit_code == 0, first.output
+        assert "products: 3 texts indexed" in " ".join(first.output.split())
+        folder = CorpusVectors("products", str(cli_engine.url)).folder()
+        assert (folder / "hnsw.usearch").is_file()
+        stamp = (folder / "keys.npy").stat().st_mtime_ns
+        retrieval._fitted.clear()
+        again = runner.invoke(app, ["match", "index"])
+        assert again.exit_code == 0, again.output
+        assert (folder / "keys.npy").stat().st_mtime_ns == stamp  # nothing changed, nothing rewritten
+        assert "buyers' profiles and inquiries: 0 texts indexed" in " ".join(again.output.split())
+
+        monkeypatch.setenv("EXPORTPILOT_MATCHING_RETRIEVAL", "lexical")
+        get_settings.cache_clear()
+        lexical = runner.invoke(app, ["match", "index"])
+        assert lexical.exit_code == 0 and "no vectors to build" in " ".join(lexical.output.split())

@@ -71,6 +71,13 @@ class TestHSClassifier:
         with pytest.raises(ExportPilotError, match="not trained"):
             fresh.predict_top(["beef"])
 
+    def test_the_re_ranker_sees_the_linear_chapter_and_heading_scores(self, model: HSClassifier) -> None:
+        assert model.get_params()["use_linear"] is True
+        assert set(model.linear_) == {"word2", "char2", "word4"}
+        for key in model.linear_:
+            assert {f"lin_{key}", f"lin_{key}_gap", f"lin_{key}_rank"} <= set(model.feature_names_)
+        assert model.reranker_.n_features_in_ == len(model.feature_names_)
+
     def test_probabilities_are_sorted_and_sum_to_at_most_one(
         self, model: HSClassifier, data: dict[str, list[str]]
     ) -> None:

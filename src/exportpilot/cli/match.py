@@ -108,7 +108,7 @@ def texts(
 
 @app.command("warm")
 def warm() -> None:
-    """Embed the HS bridge's reference texts once, so later `match texts` runs start fast."""
+    """Fit and cache the HS bridge (its reference texts' lexical model) ahead of the first match."""
     from exportpilot.matching.text import TextMatcher
 
     started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
@@ -19,7 +19,7 @@ from exportpilot.markets.schemas import (
 
 router = APIRouter(tags=["markets"])
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Buyers, or an exporter asking about another company."},
     404: {"description": "Unknown product (HS code or group), exporter country or company."},
     409: {
@@ -28,7 +28,10 @@ _ERRORS = {
     },
     422: {"description": "Malformed exporter, `block` or `tariff`, or a what-if market not in the ranking."},
 }
-_CSV = {"content": {"text/csv": {}}, "description": "The ranking (JSON, or CSV with `format=csv`)."}
+_CSV: dict[str, Any] = {
+    "content": {"text/csv": {}},
+    "description": "The ranking (JSON, or CSV with `format=csv`).",
+}
 
 Block = Annotated[
     list[str] | None,

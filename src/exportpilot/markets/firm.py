@@ -205,7 +205,7 @@ def rank_markets(
         raise ValueError("no product: give HS codes or product groups")
     if hs_codes and snapshot.hs_map is None:
         raise UnknownHSCode("the loaded trade data has no HS4 → product group table; ask by product group")
-    matches = snapshot.hs_map.match_all(hs_codes) if hs_codes else []
+    matches = snapshot.hs_map.match_all(hs_codes) if hs_codes and snapshot.hs_map is not None else []
     known_groups = set(map(str, rec.products_))
     for g in groups:
         if g not in known_groups:

@@ -13,12 +13,17 @@ For an as-of year ``T`` the training rows are candidates at years ``t <= T - 3``
 ``TradePanel.restricted(T)`` or read it with ``max_year=T``), so the boundary is enforced by the data the
 model can reach, not by care in the code.
 
-The model is a LightGBM gradient-boosted tree ensemble with a Tweedie loss (a zero-inflated, right-skewed
-target: most markets gain nothing, a few gain a lot) on the gain divided by the exporter's total exports of
-the product. Boosting starts from the market's current share of those exports (``init_score``), so the
-trees learn how growth departs from "more of the same" rather than re-learning market size. Hyper-parameters
-(objective, boosting start, tree count and size, row sampling) were chosen on as-of year 2003 (the objective
-also on 2002): outcomes up to 2006, before any year the back-test reports (2006, 2009, 2012).
+The model is a LightGBM ensemble of extremely randomised trees with a Tweedie loss (a zero-inflated,
+right-skewed target: most markets gain nothing, a few gain a lot). It learns *where* an exporter's growth
+in a product will go: each partner's share of the list's total gain (lists with real growth only), boosting
+from the partner's current share of the exporter's exports (``init_score``), so the trees learn how growth
+departs from "more of the same" rather than re-learning market size. NDCG judges each list on its own,
+so this within-list target is what it rewards. A small list-level model of the total gain ÷ the exporter's
+exports (*how much* growth) turns the shares, normalised within each list, back into USD a year.
+
+Hyper-parameters (target, extra-trees, training years, tree count and size, row sampling) were chosen on
+as-of years 2002 and 2003 only — outcomes up to 2006, before any year the back-test reports (2006, 2009,
+2012) — with the back-test's own metrics; ``docs/benchmarks.md`` lists what was tried.
 """
 
 from __future__ import annotations
@@ -42,6 +47,38 @@ from exportpilot.markets.metrics import NEW_FROM_USD, order_lists, rank_in_lists
 from exportpilot.trade.panel import TradePanel
 
 LIST_KEYS = ["exporter_id", "product_id"]
+#: The exporter × product features (the same for every partner of a list) the list-level scale model uses.
+LIST_FEATURES = [
+    "s0_log",
+    "s_growth3",
+    "s_share_world",
+    "s_share_world_growth3",
+    "s_n_markets",
+    "rca_log",
+    "density",
+    "e_log",
+    "gdppc_i_log",
+]
+
+
+def _list_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Return one integer per list (feature year × exporter × product) of ``frame``'s rows."""
+    t = frame["t"].to_numpy(np.int64) if "t" in frame else np.zeros(len(frame), dtype=np.int64)
+    return (t * 100_000 + frame["exporter_id"].to_numpy(np.int64)) * 10_000 + frame["product_id"].to_numpy(
+        np.int64
+    )
+
+
+def _list_sum(frame: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """Return, for each row, the sum of ``values`` over the rows of its list."""
+    _, inverse = np.unique(_list_codes(frame), return_inverse=True)
+    return np.bincount(inverse, weights=values)[inverse]
+
+
+def _list_firsts(frame: pd.DataFrame) -> np.ndarray:
+    """Return the position of the first row of each list."""
+    _, first = np.unique(_list_codes(frame), return_index=True)
+    return np.sort(first)
 
 
 class NotEnoughHistory(ValueError):
@@ -71,6 +108,15 @@ class MarketRecommender(BaseEstimator):
         prior).
     target_clip : float
         Gains above this multiple of the exporter's exports are clipped while training.
+    target : {"list_share", "exporter_share"}
+        What the trees learn. ``list_share``: each partner's share of the list's total gain (where the
+        exporter's growth will go; lists whose gains sum to less than ``min_list_gain`` are left out), with
+        a small list-level model of the total gain ÷ the exporter's exports (how much growth) giving the
+        USD scale. ``exporter_share``: the gain ÷ the exporter's exports directly.
+    min_list_gain : float
+        With ``list_share``: lists with less total gain (USD a year) do not train the allocation model.
+    extra_trees : bool
+        LightGBM's extremely randomised trees (random split thresholds): less variance, faster.
     n_jobs : int
         Threads.
     random_state : int
@@ -79,7 +125,9 @@ class MarketRecommender(BaseEstimator):
     Attributes
     ----------
     booster_ : lightgbm.Booster
-        The fitted model.
+        The fitted model (with ``list_share``: of each partner's share of the list's gain).
+    scale_booster_ : lightgbm.Booster or None
+        With ``list_share``: the list-level model of total gain ÷ the exporter's exports.
     as_of_year_ : int
     train_years_ : list of int
         Feature years the model learnt from.
@@ -106,7 +154,7 @@ class MarketRecommender(BaseEstimator):
         self,
         *,
         as_of_year: int | None = None,
-        train_years: int = 3,
+        train_years: int = 2,
         horizon: int = 3,
         sample_inactive: float = 0.05,
         min_exporter_usd: float = 1_000_000.0,
@@ -118,6 +166,9 @@ class MarketRecommender(BaseEstimator):
         subsample: float = 0.5,
         share_offset: float = 1e-3,
         target_clip: float = 5.0,
+        target: str = "list_share",
+        min_list_gain: float = 1_000_000.0,
+        extra_trees: bool = True,
         n_jobs: int = 2,
         random_state: int = 0,
     ) -> None:
@@ -134,6 +185,9 @@ class MarketRecommender(BaseEstimator):
         self.subsample = subsample
         self.share_offset = share_offset
         self.target_clip = target_clip
+        self.target = target
+        self.min_list_gain = min_list_gain
+        self.extra_trees = extra_trees
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -192,9 +246,22 @@ class MarketRecommender(BaseEstimator):
         )
         if frame.empty:
             raise NotEnoughHistory(f"no exporter sold more than {self.min_exporter_usd:,.0f} USD in {train}")
-        target = np.minimum(
-            frame["gain"].to_numpy(np.float64) / frame["s_mean"].to_numpy(np.float64), self.target_clip
-        )
+        if self.target not in ("list_share", "exporter_share"):
+            raise ValueError(f"target must be 'list_share' or 'exporter_share', not {self.target!r}")
+        self.scale_booster_: lgb.Booster | None = None
+        if self.target == "list_share":
+            gain = frame["gain"].to_numpy(np.float64)
+            total = _list_sum(frame, gain * frame["weight"].to_numpy(np.float64))
+            self.scale_booster_ = self._fit_scale(frame, total)
+            keep = total >= self.min_list_gain
+            if not keep.any():
+                raise NotEnoughHistory(f"no list gained {self.min_list_gain:,.0f} USD a year after {train}")
+            frame = frame.loc[keep].reset_index(drop=True)
+            target = gain[keep] / total[keep]
+        else:
+            target = np.minimum(
+                frame["gain"].to_numpy(np.float64) / frame["s_mean"].to_numpy(np.float64), self.target_clip
+            )
         data = lgb.Dataset(
             frame[FEATURES].to_numpy(np.float32),
             label=target,
@@ -213,6 +280,7 @@ class MarketRecommender(BaseEstimator):
             "bagging_freq": 1 if self.subsample < 1.0 else 0,
             "max_bin": 63,
             "force_col_wise": True,
+            "extra_trees": bool(self.extra_trees),
             "num_threads": self.n_jobs,
             "seed": self.random_state,
             "deterministic": True,
@@ -238,6 +306,25 @@ class MarketRecommender(BaseEstimator):
         self._candidate_file: Path | None = None
         return self
 
+    def _fit_scale(self, frame: pd.DataFrame, total: np.ndarray) -> lgb.Booster:
+        """Learn each list's total gain ÷ the exporter's exports from the exporter's list-level features."""
+        first = _list_firsts(frame)
+        lists = frame.iloc[first]
+        label = np.minimum(total[first] / lists["s_mean"].to_numpy(np.float64), self.target_clip)
+        params = {
+            "objective": "tweedie",
+            "learning_rate": 0.05,
+            "num_leaves": 15,
+            "min_data_in_leaf": 50,
+            "max_bin": 63,
+            "num_threads": self.n_jobs,
+            "seed": self.random_state,
+            "deterministic": True,
+            "verbose": -1,
+        }
+        data = lgb.Dataset(lists[LIST_FEATURES].to_numpy(np.float32), label=label, feature_name=LIST_FEATURES)
+        return lgb.train(params, data, num_boost_round=100)
+
     def _offset(self, frame: pd.DataFrame) -> np.ndarray:
         return np.log(frame["share_of_exporter"].to_numpy(np.float64) + self.share_offset)
 
@@ -252,13 +339,24 @@ class MarketRecommender(BaseEstimator):
         Parameters
         ----------
         frame : pandas.DataFrame
-            Candidates from ``markets.features.build_features`` at the as-of year.
+            Candidates from ``markets.features.build_features`` at the as-of year. With the ``list_share``
+            target every list (exporter × product) must be complete: each partner's predicted share is
+            normalised within its list, then multiplied by the list's predicted total.
         """
         self._check_fitted()
         raw = self.booster_.predict(
             frame[FEATURES].to_numpy(np.float32), raw_score=True, num_threads=self.n_jobs
         )
-        return np.exp(raw + self._offset(frame))
+        share = np.exp(raw + self._offset(frame))
+        if self.scale_booster_ is None:
+            return share
+        share = share / _list_sum(frame, share)
+        total = np.exp(
+            self.scale_booster_.predict(
+                frame[LIST_FEATURES].to_numpy(np.float32), raw_score=True, num_threads=self.n_jobs
+            )
+        )
+        return share * total
 
     def predict_gain(self, frame: pd.DataFrame) -> np.ndarray:
         """Return the expected gain of each candidate in USD a year (the ranking score)."""
@@ -531,6 +629,8 @@ class MarketRecommender(BaseEstimator):
         tmp.mkdir()
         try:
             self.booster_.save_model(str(tmp / "model.txt"))
+            if self.scale_booster_ is not None:
+                self.scale_booster_.save_model(str(tmp / "scale_model.txt"))
             frame = self.candidates()
             frame.to_parquet(tmp / "candidates.parquet", index=False, row_group_size=100_000)
             meta = {
@@ -575,6 +675,8 @@ class MarketRecommender(BaseEstimator):
         meta = json.loads(meta_file.read_text())
         rec = cls(**meta["params"])
         rec.booster_ = lgb.Booster(model_file=str(folder / "model.txt"))
+        scale = folder / "scale_model.txt"
+        rec.scale_booster_ = lgb.Booster(model_file=str(scale)) if scale.is_file() else None
         rec.as_of_year_ = int(meta["as_of_year"])
         rec.train_years_ = [int(y) for y in meta["train_years"]]
         rec.n_train_rows_ = int(meta["n_train_rows"])

@@ -329,7 +329,8 @@ def _num(value: object) -> float | None:
 
 
 def _int(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+    number = _num(value)
+    return None if number is None else int(number)
 
 
 def to_schema(

@@ -47,15 +47,20 @@ class Corpus:
         The index's corpus name (``"products"``, ``"buyer_texts"``).
     database_url : str or None
         The database the texts come from.
-    hs_codes : list of str or None
-        A known HS code per text (or ``None``), used by the engine's HS bridge and kept in the index.
+    hs_codes : list or None
+        The known HS code(s) of each text (a code, a list of codes or ``None``), used by the engine's
+        HS bridge and kept in the index.
+    dense_texts : list of str or None
+        What the engine embeds for each text when it differs from ``texts`` (e.g. without the
+        appended HS descriptions, which the known codes already give to the HS bridge).
     """
 
     texts: list[str]
     keys: list[int] | None = None
     name: str | None = None
     database_url: str | None = None
-    hs_codes: list[str | None] | None = field(default=None)
+    hs_codes: list[str | list[str] | None] | None = field(default=None)
+    dense_texts: list[str] | None = None
 
 
 def _corpus_key(corpus: Sequence[str], extra: Sequence[object] = ()) -> str:
@@ -112,7 +117,7 @@ def engine_enabled() -> bool:
 
 
 def _fitted_matcher(matcher_cls: Any, corpus: Corpus) -> Any:
-    key = "engine:" + _corpus_key(corpus.texts, corpus.hs_codes or ())
+    key = "engine:" + _corpus_key(corpus.texts, [*(corpus.hs_codes or ()), *(corpus.dense_texts or ())])
     with _lock:
         if key in _fitted:
             _fitted.move_to_end(key)
@@ -126,11 +131,18 @@ def _fitted_matcher(matcher_cls: Any, corpus: Corpus) -> Any:
             from exportpilot.matching.vectors import CorpusVectors
 
             try:
+                codes = corpus.hs_codes or [None] * len(corpus.texts)
                 dense = CorpusVectors(corpus.name, corpus.database_url).sync(
-                    corpus.keys, corpus.texts, {"hs_code": corpus.hs_codes or [None] * len(corpus.texts)}
+                    corpus.keys,
+                    corpus.dense_texts if corpus.dense_texts is not None else corpus.texts,
+                    {"hs_code": [" ".join(c) if isinstance(c, list | tuple) else c for c in codes]},
                 )
             except Exception as exc:  # a broken index must not stop matching; the log says why
                 log.warning("%s vectors not persisted, embedded in memory: %s", corpus.name, exc)
+        if dense is None and corpus.dense_texts is not None:
+            from exportpilot.matching.text_embed import E5Embedder
+
+            dense = E5Embedder().embed(corpus.dense_texts, "passage")
         meta = [{"hs_code": c} for c in corpus.hs_codes] if corpus.hs_codes is not None else None
         if dense is None and meta is None:
             matcher = matcher_cls().fit(list(corpus.texts))

@@ -103,6 +103,17 @@ def product_text(product: Product, hs: dict[str, str]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def product_dense_text(product: Product) -> str:
+    """What the text engine embeds for a product: its names and one description.
+
+    The English description when there is one (e5 places it well for every language), else the
+    Korean one; the HS description is left out (the known code goes to the HS bridge directly). About
+    half the tokens of :func:`product_text`, so the catalogue embeds twice as fast.
+    """
+    description = product.description_en or product.description_ko
+    return "\n".join(p for p in (product.name_ko, product.name_en, description) if p)
+
+
 def inquiry_text(inquiry: Inquiry, hs: dict[str, str]) -> str:
     parts = [inquiry.title, inquiry.text]
     if inquiry.hs_code and inquiry.hs_code in hs:
@@ -128,6 +139,7 @@ def products_corpus(session: Session, pairs: list[tuple[Product, Company]], hs: 
         name="products",
         database_url=database_url(session),
         hs_codes=[p.hs_code for p, _ in pairs],
+        dense_texts=[product_dense_text(p) for p, _ in pairs],
     )
 
 
@@ -230,7 +242,12 @@ def _buyer_entries(session: Session) -> tuple[list[Buyer], list[Entry], Corpus]:
         keys=[_entry_key(b, i) for b, i, _n, _t in entries],
         name="buyer_texts",
         database_url=database_url(session),
-        hs_codes=[i.hs_code if i is not None else None for _b, i, _n, _t in entries],
+        hs_codes=[i.hs_code if i is not None else list(b.hs_interests or ()) for b, i, _n, _t in entries],
+        # the buyer's own words; the HS descriptions of its interests go to the bridge as codes
+        dense_texts=[
+            "\n".join(x for x in (i.title, i.text) if x) if i is not None else (b.products_of_interest or t)
+            for b, i, _n, t in entries
+        ],
     )
     return candidates, entries, corpus
 

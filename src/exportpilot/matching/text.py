@@ -156,8 +156,9 @@ class TextMatcher:
         corpus_texts : sequence of str
             Texts to search (empty or missing texts are allowed and never match well).
         corpus_meta : sequence of dict or None
-            Per corpus text; a known ``"hs_code"`` (4 to 10 digits) is blended into its HS
-            distribution with weight 0.5. Every key can be used as a filter in :meth:`search`.
+            Per corpus text; a known ``"hs_code"`` (4 to 10 digits, or a list of them) is blended
+            into its HS distribution with weight 0.5. Every key can be used as a filter in
+            :meth:`search`.
         queries : sequence of str or None
             Queries that will be searched next, if known: they are embedded while the HS bridge
             loads (on a first run it is fitted, which is pure Python and overlaps with the embedding).
@@ -233,19 +234,28 @@ class TextMatcher:
         return out
 
     def _blend_known_codes(self, corpus_meta: Sequence[dict]) -> None:
+        """Mix the known HS code(s) of corpus texts into their distributions, with weight 0.5."""
         assert self.bridge_ is not None
         pos4 = {c: i for i, c in enumerate(self.bridge_.hs4_)}
         pos6 = {c: i for i, c in enumerate(self.bridge_.hs6_)}
         for i, meta in enumerate(corpus_meta):
-            code = "".join(ch for ch in str((meta or {}).get("hs_code") or "") if ch.isdigit())
-            if len(code) >= 4 and code[:4] in pos4:
-                one = np.zeros_like(self.corpus_p4_[i])
-                one[pos4[code[:4]]] = 1.0
-                self.corpus_p4_[i] = 0.5 * self.corpus_p4_[i] + 0.5 * one
-            if len(code) >= 6 and code[:6] in pos6:
-                one = np.zeros_like(self.corpus_p6_[i])
-                one[pos6[code[:6]]] = 1.0
-                self.corpus_p6_[i] = 0.5 * self.corpus_p6_[i] + 0.5 * one
+            value = (meta or {}).get("hs_code")
+            values = value if isinstance(value, list | tuple) else [value]
+            codes = ["".join(ch for ch in str(v or "") if ch.isdigit()) for v in values]
+            codes = [c for c in codes if len(c) >= 4]
+            if not codes:
+                continue
+            one4 = np.zeros_like(self.corpus_p4_[i])
+            one6 = np.zeros_like(self.corpus_p6_[i])
+            for code in codes:  # several known codes (a buyer's interests) share the weight
+                if code[:4] in pos4:
+                    one4[pos4[code[:4]]] += 1.0 / len(codes)
+                if len(code) >= 6 and code[:6] in pos6:
+                    one6[pos6[code[:6]]] += 1.0 / len(codes)
+            if one4.any():
+                self.corpus_p4_[i] = 0.5 * self.corpus_p4_[i] + 0.5 * one4 / one4.sum()
+            if one6.any():
+                self.corpus_p6_[i] = 0.5 * self.corpus_p6_[i] + 0.5 * one6 / one6.sum()
 
     # ------------------------------------------------------------------------------------------
     def _check_fitted(self) -> None:

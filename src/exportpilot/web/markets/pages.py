@@ -3,10 +3,12 @@ chart of each market's score components, the what-if control (htmx) and the CSV 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
+from babel.numbers import format_compact_currency
 from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
@@ -68,6 +70,21 @@ GROUP_LABELS = {
 }
 
 
+def compact_usd(lang: str) -> Callable[[object], str]:
+    """Return a formatter of large dollar amounts for ``lang`` ($690.4B, US$6904.1억); blank for NaN."""
+
+    def fmt(value: object) -> str:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return ""
+        if not math.isfinite(number):
+            return ""
+        return format_compact_currency(number, "USD", locale=lang, fraction_digits=1)
+
+    return fmt
+
+
 def _group_label(web: Web, group: str) -> str:
     return web._(GROUP_LABELS[group]) if group in GROUP_LABELS else group
 
@@ -93,12 +110,12 @@ def component_chart(web: Web, ranking: FirmRanking, names: dict[str, str]) -> st
         )
     fig.update_layout(
         barmode="relative",
-        height=110 + 30 * len(top),
-        margin={"l": 12, "r": 12, "t": 12, "b": 44},
+        height=190 + 30 * len(top),
+        margin={"l": 12, "r": 12, "t": 110, "b": 48},
         font={"family": "Noto Sans CJK KR, Noto Sans KR, Malgun Gothic, sans-serif", "size": 12},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
+        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
         xaxis={
             "title": {"text": web._(N_("Effect on the score (log points; + raises it)"))},
             "zeroline": True,
@@ -161,6 +178,7 @@ def _render_ranking(
         "components": COMPONENTS,
         "group_label": lambda g: _group_label(web, g),
         "csv_url": csv_url,
+        "compact": compact_usd(web.lang),
     }
     status = 200
     snapshot: MarketSnapshot | None = None
@@ -231,6 +249,7 @@ def markets_page(
         web,
         template_context={
             "mode": "product",
+            "page_url": "/markets",
             "product": product,
             "exporter": exporter.strip().upper() or "KOR",
             "groups": groups,
@@ -295,6 +314,7 @@ def company_markets_page(web: LoggedIn, company_id: int) -> Response:
         web,
         template_context={
             "mode": "company",
+            "page_url": f"/companies/{company_id}/markets",
             "company": company,
             "recorded": markets_rows,
             "hs_codes": hs_codes,
